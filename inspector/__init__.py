@@ -1,0 +1,53 @@
+"""Inspector: the 随手拍 field-inspection backend. `create_app` wires config, extensions, blueprints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    from .config import load_config
+
+    app.config.update(load_config(app.instance_path, config))
+
+    from . import models  # noqa: F401 - register every table before migrations/create_all
+    from .extensions import api, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
+    api.init_app(app)
+
+    from . import errors
+    from .access import auth
+
+    auth.init_app(app)
+    for blueprint in _blueprints():
+        api.register_blueprint(blueprint, url_prefix=API_PREFIX)
+    errors.init_app(app)  # after flask-smorest, so our envelope replaces its error format
+
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _blueprints() -> list:
+    from .access.api import blp as auth_blp
+    from .categories.api import blp as categories_blp
+    from .grid.api import blp as zones_blp
+    from .org.api import blp as units_blp
+    from .points.api import blp as points_blp
+    from .routing.api import blp as routing_blp
+
+    return [auth_blp, units_blp, categories_blp, zones_blp, routing_blp, points_blp]
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")

@@ -1,0 +1,50 @@
+"""City set-up: categories. Listing is public: the 随手拍 page offers them to residents."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from ..access.auth import require_roles
+from ..access.roles import ADMIN
+from ..http import commit
+from ..pagination import PageArgs, paginate
+from .models import FAMILIES, TIME_UNITS, Category
+from .service import category_json, upsert_category
+
+blp = Blueprint("categories", __name__, description="问题类别 / Categories")
+
+
+class TimeLimit(Schema):
+    value = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10000))
+    unit = fields.String(required=True, validate=validate.OneOf(TIME_UNITS))
+
+
+class CategoryArgs(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    name_en = fields.String(load_default=None)
+    family = fields.String(required=True, validate=validate.OneOf(FAMILIES))
+    time_limit = fields.Nested(TimeLimit, required=True)
+    default_unit_code = fields.String(load_default=None)
+    filing_condition = fields.String(load_default=None)
+    closing_condition = fields.String(load_default=None)
+
+
+@blp.route("/categories", methods=["POST"])
+@require_roles(ADMIN)
+@blp.arguments(CategoryArgs)
+def create_category(args: dict):
+    cat = upsert_category(**args)
+    body = category_json(cat)
+    commit()
+    return body, 201
+
+
+@blp.route("/categories", methods=["GET"])
+@blp.arguments(PageArgs, location="query")
+def list_categories(args: dict):
+    return paginate(
+        select(Category).where(Category.active.is_(True)), Category.id, args, category_json
+    )

@@ -1,0 +1,79 @@
+"""Settings come from INSPECTOR_* environment variables (see README); defaults run the embedded city."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "INSPECTOR_"
+
+# name -> (default, parser). Every one of these is documented in the README.
+_SETTINGS: dict[str, tuple[Any, Any]] = {
+    "DATABASE_URL": (None, str),
+    "MEDIA_DIR": (None, str),
+    "SECRET_KEY": (None, str),
+    "RATE_LIMITS": ("on", str),
+    "REDIS_URL": (None, str),
+    "TOKEN_TTL_HOURS": (24 * 7, int),
+    "TIMEZONE": ("Asia/Shanghai", str),
+    "MAX_UPLOAD_MB": (20, int),
+    "MAX_IMAGE_PIXELS": (80_000_000, int),
+    "GPS_MISMATCH_M": (200, float),
+    "PHOTO_MAX_AGE_H": (24, float),
+    "ONSITE_DISTANCE_M": (200, float),
+    "DUPLICATE_RADIUS_M": (30, float),
+    "RECURRENCE_DAYS": (30, int),
+    "SNAP_DISTANCE_M": (30, float),
+    "OFFICE_HOURS": ("08:30-12:00,13:30-17:30", str),
+    "CORS_ORIGINS": ("", str),
+    "GEOCODER": ("", str),
+}
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """Keep one generated key per instance so tokens survive restarts without configuration."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the app config: defaults, then environment, then explicit overrides (tests)."""
+    inst = Path(instance_path)
+    inst.mkdir(parents=True, exist_ok=True)
+    cfg: dict[str, Any] = {}
+    for name, (default, parse) in _SETTINGS.items():
+        raw = os.environ.get(ENV_PREFIX + name)
+        cfg[name] = parse(raw) if raw not in (None, "") else default
+    cfg.update(overrides or {})
+    cfg["DATABASE_URL"] = cfg["DATABASE_URL"] or f"sqlite:///{inst / 'inspector.sqlite3'}"
+    cfg["MEDIA_DIR"] = cfg["MEDIA_DIR"] or str(inst / "media")
+    cfg["SECRET_KEY"] = cfg["SECRET_KEY"] or _instance_secret(inst)
+    cfg["RATE_LIMITS_ENABLED"] = str(cfg["RATE_LIMITS"]).lower() not in ("off", "0", "false", "no")
+    cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["DATABASE_URL"])
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    cfg["MAX_CONTENT_LENGTH"] = (cfg["MAX_UPLOAD_MB"] * 9 + 1) * 1024 * 1024
+    cfg["JSON_AS_ASCII"] = False
+    cfg.update(
+        API_TITLE="Inspector",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    return cfg
+
+
+def _normalise_db_url(url: str) -> str:
+    """Accept plain postgresql:// URLs and use the psycopg 3 driver we ship."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url

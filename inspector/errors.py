@@ -1,0 +1,113 @@
+"""One JSON error envelope for every failure: {"error": {"code", "message"}} (api.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+# Default codes and bilingual messages for plain HTTP errors.
+_HTTP: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "请求格式错误 / Bad request"),
+    401: ("unauthorized", "需要登录 / Authentication required"),
+    403: ("forbidden", "无权执行此操作 / Forbidden"),
+    404: ("not_found", "资源不存在 / Not found"),
+    405: ("method_not_allowed", "不支持该请求方法 / Method not allowed"),
+    409: ("conflict", "与当前状态冲突 / Conflict"),
+    413: ("payload_too_large", "上传内容过大 / Payload too large"),
+    415: ("unsupported_media_type", "不支持的内容类型 / Unsupported media type"),
+    422: ("invalid_input", "输入内容有误 / Invalid input"),
+    429: ("rate_limited", "请求过于频繁,请稍后再试 / Too many requests"),
+}
+
+
+class ApiError(Exception):
+    """Raised by domain services and views; becomes the JSON envelope with its status."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details or {}
+        self.headers = headers or {}
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+):
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        body.update(details)
+    response = jsonify({"error": body})
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _http_error(exc: HTTPException):
+    db.session.rollback()
+    status = exc.code or 500
+    code, message = _HTTP.get(status, ("http_error", exc.name))
+    details: dict[str, Any] = {}
+    # flask-smorest/webargs put field messages in exc.data["messages"].
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if messages:
+        status, code = 422, "invalid_input"
+        message = "输入内容有误 / Invalid input"
+        details["fields"] = messages
+    headers = dict(exc.get_headers()) if status in (405, 429) else {}
+    headers.pop("Content-Type", None)
+    retry = getattr(exc, "retry_after", None)
+    if retry is not None:
+        headers["Retry-After"] = str(retry)
+    return error_response(status, code, message, details, headers)
+
+
+def _api_error(exc: ApiError):
+    db.session.rollback()
+    return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
+
+
+def _unexpected(exc: Exception):
+    db.session.rollback()
+    if isinstance(exc, HTTPException):
+        return _http_error(exc)
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error")
+    return error_response(500, "internal_error", "服务器内部错误 / Internal server error")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def not_found(what: str = "资源 / Resource") -> ApiError:
+    return ApiError(404, "not_found", f"{what}不存在 / not found")
+
+
+def invalid(message: str, **details: Any) -> ApiError:
+    return ApiError(422, "invalid_input", message, details or None)
+
+
+def conflict(code: str, message: str) -> ApiError:
+    return ApiError(409, code, message)

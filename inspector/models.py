@@ -1,0 +1,29 @@
+"""Import every model so that Alembic and create_all see the whole schema."""
+
+from .access.models import Account, AccountZone, ApiToken, IdempotencyRecord
+from .categories.models import Category
+from .grid.models import Revision, Zone
+from .org.models import Unit
+from .photos.models import Photo
+from .points.models import EvaluationPoint
+from .reports.models import Report
+from .routing.models import RoutingRule
+from .workflow.models import Case, CaseCounter, CaseEvent
+
+__all__ = [
+    "Account",
+    "AccountZone",
+    "ApiToken",
+    "Case",
+    "CaseCounter",
+    "CaseEvent",
+    "Category",
+    "EvaluationPoint",
+    "IdempotencyRecord",
+    "Photo",
+    "Report",
+    "Revision",
+    "RoutingRule",
+    "Unit",
+    "Zone",
+]

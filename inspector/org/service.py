@@ -1,0 +1,41 @@
+"""Responsible units: create or update by code."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..errors import invalid, not_found
+from ..extensions import db
+from .models import UNIT_KINDS, Unit
+
+
+def upsert_unit(
+    code: str, name: str, kind: str = "department", head_name: str | None = None
+) -> Unit:
+    if kind not in UNIT_KINDS:
+        raise invalid(f"单位类型无效 {kind} / Unknown unit kind", field="kind")
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        unit = Unit(code=code)
+        db.session.add(unit)
+    unit.name, unit.kind, unit.head_name = name, kind, head_name or unit.head_name
+    db.session.flush()
+    return unit
+
+
+def unit_by_code(code: str, field: str = "unit_code") -> Unit:
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise invalid(f"责任单位 {code} 不存在 / Unknown unit {code}", field=field)
+    return unit
+
+
+def get_unit(code: str) -> Unit:
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise not_found("责任单位 / Unit")
+    return unit
+
+
+def unit_json(unit: Unit) -> dict:
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind, "head_name": unit.head_name}

@@ -1,0 +1,50 @@
+"""Keyset pagination shared by every list: ?limit= (default 50, max 200) and an opaque ?cursor=."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+from sqlalchemy import Select
+
+from .errors import invalid
+from .extensions import db
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+class PageArgs(Schema):
+    limit = fields.Integer(
+        load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT)
+    )
+    cursor = fields.String(load_default=None)
+
+
+def _decode(cursor: str) -> int:
+    try:
+        return int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise invalid("分页游标无效 / Invalid cursor", field="cursor") from exc
+
+
+def _encode(last_id: int) -> str:
+    return base64.urlsafe_b64encode(str(last_id).encode()).decode().rstrip("=")
+
+
+def paginate(
+    query: Select, id_column: Any, args: dict[str, Any], render: Callable[[Any], dict]
+) -> dict[str, Any]:
+    """Newest first by id; the cursor is the last id seen, so pages stay stable under inserts."""
+    limit = args.get("limit") or DEFAULT_LIMIT
+    if args.get("cursor"):
+        query = query.where(id_column < _decode(args["cursor"]))
+    rows = db.session.scalars(query.order_by(id_column.desc()).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "items": [render(r) for r in rows],
+        "next_cursor": _encode(rows[-1].id) if more and rows else None,
+    }

@@ -1,0 +1,42 @@
+"""City set-up: evaluation points (测评点位)."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from ..access.auth import require_roles
+from ..access.roles import ADMIN, STAFF_ROLES
+from ..http import commit
+from ..pagination import PageArgs, paginate
+from .models import POINT_KINDS, EvaluationPoint
+from .service import point_json, upsert_point
+
+blp = Blueprint("points", __name__, description="测评点位 / Evaluation points")
+
+
+class PointArgs(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    kind = fields.String(required=True, validate=validate.OneOf(POINT_KINDS))
+    unit_code = fields.String(required=True)
+    polygon = fields.Dict(required=True)
+    camera = fields.Boolean(load_default=False)
+
+
+@blp.route("/points", methods=["POST"])
+@require_roles(ADMIN)
+@blp.arguments(PointArgs)
+def create_point(args: dict):
+    point = upsert_point(**args)
+    body = point_json(point)
+    commit()
+    return body, 201
+
+
+@blp.route("/points", methods=["GET"])
+@require_roles(*STAFF_ROLES)
+@blp.arguments(PageArgs, location="query")
+def list_points(args: dict):
+    return paginate(select(EvaluationPoint), EvaluationPoint.id, args, point_json)

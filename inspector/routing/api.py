@@ -1,0 +1,39 @@
+"""City set-up: routing rules (category x zone -> unit)."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy import select
+
+from ..access.auth import require_roles
+from ..access.roles import ADMIN, DISPATCHER, SUPERVISOR
+from ..http import commit
+from ..pagination import PageArgs, paginate
+from .models import RoutingRule
+from .service import rule_json, upsert_rule
+
+blp = Blueprint("routing", __name__, description="分派规则 / Routing rules")
+
+
+class RuleArgs(Schema):
+    category_code = fields.String(required=True)
+    zone_code = fields.String(required=True)
+    unit_code = fields.String(required=True)
+
+
+@blp.route("/routing-rules", methods=["POST"])
+@require_roles(ADMIN)
+@blp.arguments(RuleArgs)
+def create_rule(args: dict):
+    rule = upsert_rule(args["category_code"], args["zone_code"], args["unit_code"])
+    body = rule_json(rule)
+    commit()
+    return body, 201
+
+
+@blp.route("/routing-rules", methods=["GET"])
+@require_roles(ADMIN, DISPATCHER, SUPERVISOR)
+@blp.arguments(PageArgs, location="query")
+def list_rules(args: dict):
+    return paginate(select(RoutingRule), RoutingRule.id, args, rule_json)

@@ -1,0 +1,133 @@
+"""Cases and their append-only, hash-chained timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..dbtypes import UTCDateTime
+from ..extensions import db
+from ..timeutil import utcnow
+
+STATUSES = (
+    "new",
+    "verifying",
+    "filed",
+    "dispatched",
+    "returned",
+    "rectified",
+    "closed",
+    "rejected",
+    "merged",
+    "void",
+)
+_STATUS_LIST = ", ".join(f"'{s}'" for s in STATUSES)
+
+
+class Case(db.Model):
+    __tablename__ = "case"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_STATUS_LIST})", name="status_known"),
+        Index("ix_case_unit_status_due", "unit_id", "status", "due_at"),
+        Index("ix_case_grid_status", "grid_id", "status"),
+        Index("ix_case_status_due", "status", "due_at"),
+        Index("ix_case_category_created", "category_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[str] = mapped_column(String(12), default="new")
+    source: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"))
+    point_id: Mapped[int | None] = mapped_column(ForeignKey("evaluation_point.id"))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rectified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rework_count: Mapped[int] = mapped_column(Integer, default=0)
+    return_count: Mapped[int] = mapped_column(Integer, default=0)
+    overdue_count: Mapped[int] = mapped_column(Integer, default=0)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    recurrence_of_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
+    # Optimistic lock: two dispatchers acting at once -> the second flush fails -> 409.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    category = relationship("Category")
+    unit = relationship("Unit")
+    grid = relationship("Zone")
+    point = relationship("EvaluationPoint")
+    reports = relationship("Report", back_populates="case", foreign_keys="Report.case_id")
+    events = relationship("CaseEvent", back_populates="case", order_by="CaseEvent.seq")
+
+
+class CaseEvent(db.Model):
+    """One step of a case. Never updated or deleted: hash chains each event to the previous one."""
+
+    __tablename__ = "case_event"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    actor_role: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str | None] = mapped_column(String(12))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    case = relationship("Case", back_populates="events")
+    actor = relationship("Account")
+    photos = relationship("Photo", back_populates="event", order_by="Photo.position")
+
+
+class CaseCounter(db.Model):
+    """Per-day sequence for human case numbers (2026112700042)."""
+
+    __tablename__ = "case_counter"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+@event.listens_for(CaseEvent, "before_update")
+def _no_update(mapper, connection, target):  # noqa: ANN001
+    raise AppendOnlyError("case events are append-only (案件流水不可修改)")
+
+
+@event.listens_for(CaseEvent, "before_delete")
+def _no_delete(mapper, connection, target):  # noqa: ANN001
+    raise AppendOnlyError("case events are append-only (案件流水不可删除)")
