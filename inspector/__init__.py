@@ -14,6 +14,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .config import load_config
 
     app.config.update(load_config(app.instance_path, config))
+    app.json.ensure_ascii = False  # Chinese stays readable in every JSON answer
 
     from . import models  # noqa: F401 - register every table before migrations/create_all
     from .extensions import api, db, migrate

@@ -13,7 +13,9 @@ def main(host: str = "127.0.0.1", port: str = "5000") -> None:
     for username, role, name, *_ in ACCOUNTS:
         print(f"  {username:12s} {role:12s} {name}")
     lat, lon = grid_center("429901001001007")
-    print(f"\n试一试 / try: curl 'http://{host}:{port}/api/v1/zones/locate?lat={lat:.6f}&lon={lon:.6f}'")
+    print(
+        f"\n试一试 / try: curl 'http://{host}:{port}/api/v1/zones/locate?lat={lat:.6f}&lon={lon:.6f}'"
+    )
 
 
 if __name__ == "__main__":

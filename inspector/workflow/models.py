@@ -54,6 +54,10 @@ class Case(db.Model):
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"))
+    # The grid's ancestors, copied at intake: zone-bound staff and district statistics filter on them.
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"))
+    subdistrict_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"), index=True)
     point_id: Mapped[int | None] = mapped_column(ForeignKey("evaluation_point.id"))
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
@@ -79,7 +83,7 @@ class Case(db.Model):
 
     category = relationship("Category")
     unit = relationship("Unit")
-    grid = relationship("Zone")
+    grid = relationship("Zone", foreign_keys=[grid_id])
     point = relationship("EvaluationPoint")
     reports = relationship("Report", back_populates="case", foreign_keys="Report.case_id")
     events = relationship("CaseEvent", back_populates="case", order_by="CaseEvent.seq")

@@ -182,6 +182,9 @@ def upgrade():
     sa.Column('category_id', sa.Integer(), nullable=True),
     sa.Column('unit_id', sa.Integer(), nullable=True),
     sa.Column('grid_id', sa.Integer(), nullable=True),
+    sa.Column('community_id', sa.Integer(), nullable=True),
+    sa.Column('subdistrict_id', sa.Integer(), nullable=True),
+    sa.Column('district_id', sa.Integer(), nullable=True),
     sa.Column('point_id', sa.Integer(), nullable=True),
     sa.Column('lat', sa.Float(), nullable=False),
     sa.Column('lon', sa.Float(), nullable=False),
@@ -205,6 +208,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['category_id'], ['category.id'], name=op.f('fk_case_category_id_category')),
     sa.ForeignKeyConstraint(['duplicate_of_id'], ['case.id'], name=op.f('fk_case_duplicate_of_id_case')),
     sa.ForeignKeyConstraint(['grid_id'], ['zone.id'], name=op.f('fk_case_grid_id_zone')),
+    sa.ForeignKeyConstraint(['community_id'], ['zone.id'], name=op.f('fk_case_community_id_zone')),
+    sa.ForeignKeyConstraint(['subdistrict_id'], ['zone.id'], name=op.f('fk_case_subdistrict_id_zone')),
+    sa.ForeignKeyConstraint(['district_id'], ['zone.id'], name=op.f('fk_case_district_id_zone')),
     sa.ForeignKeyConstraint(['merged_into_id'], ['case.id'], name=op.f('fk_case_merged_into_id_case')),
     sa.ForeignKeyConstraint(['point_id'], ['evaluation_point.id'], name=op.f('fk_case_point_id_evaluation_point')),
     sa.ForeignKeyConstraint(['recurrence_of_id'], ['case.id'], name=op.f('fk_case_recurrence_of_id_case')),
@@ -214,6 +220,7 @@ def upgrade():
     )
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.create_index('ix_case_category_created', ['category_id', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_case_district_id'), ['district_id'], unique=False)
         batch_op.create_index('ix_case_grid_status', ['grid_id', 'status'], unique=False)
         batch_op.create_index('ix_case_status_due', ['status', 'due_at'], unique=False)
         batch_op.create_index('ix_case_unit_status_due', ['unit_id', 'status', 'due_at'], unique=False)
@@ -337,6 +344,7 @@ def downgrade():
     op.drop_table('case_event')
     op.drop_table('routing_rule')
     with op.batch_alter_table('case', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_district_id'))
         batch_op.drop_index('ix_case_unit_status_due')
         batch_op.drop_index('ix_case_status_due')
         batch_op.drop_index('ix_case_grid_status')
