@@ -43,9 +43,20 @@ def _blueprints() -> list:
     from .grid.api import blp as zones_blp
     from .org.api import blp as units_blp
     from .points.api import blp as points_blp
+    from .reports.api import blp as reports_blp
     from .routing.api import blp as routing_blp
+    from .workflow.api import blp as cases_blp
 
-    return [auth_blp, units_blp, categories_blp, zones_blp, routing_blp, points_blp]
+    return [
+        auth_blp,
+        units_blp,
+        categories_blp,
+        zones_blp,
+        routing_blp,
+        points_blp,
+        reports_blp,
+        cases_blp,
+    ]
 
 
 def _migrations_dir() -> str:
