@@ -42,10 +42,11 @@ def _blueprints() -> list:
     from .categories.api import blp as categories_blp
     from .grid.api import blp as zones_blp
     from .org.api import blp as units_blp
+    from .photos.api import blp as photos_blp
     from .points.api import blp as points_blp
     from .routing.api import blp as routing_blp
 
-    return [auth_blp, units_blp, categories_blp, zones_blp, routing_blp, points_blp]
+    return [auth_blp, units_blp, categories_blp, zones_blp, routing_blp, points_blp, photos_blp]
 
 
 def _migrations_dir() -> str:

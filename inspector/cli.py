@@ -60,3 +60,6 @@ def accounts_create(
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(accounts_cli)
+    from .photos.cli import photos_cli
+
+    app.cli.add_command(photos_cli)
