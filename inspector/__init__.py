@@ -42,6 +42,7 @@ def _blueprints() -> list:
     from .categories.api import blp as categories_blp
     from .grid.api import blp as zones_blp
     from .org.api import blp as units_blp
+    from .photos.api import blp as photos_blp
     from .points.api import blp as points_blp
     from .reports.api import blp as reports_blp
     from .routing.api import blp as routing_blp
@@ -54,6 +55,7 @@ def _blueprints() -> list:
         zones_blp,
         routing_blp,
         points_blp,
+        photos_blp,
         reports_blp,
         cases_blp,
     ]

@@ -77,3 +77,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(audit_cli)
+    from .photos.cli import photos_cli
+
+    app.cli.add_command(photos_cli)
