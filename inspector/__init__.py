@@ -32,8 +32,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)  # after flask-smorest, so our envelope replaces its error format
 
     from . import cli
+    from .sla import service as sla
 
     cli.init_app(app)
+    sla.init_app(app)  # checks OFFICE_HOURS at start-up, adds `flask tick`
     return app
 
 
@@ -44,8 +46,17 @@ def _blueprints() -> list:
     from .org.api import blp as units_blp
     from .points.api import blp as points_blp
     from .routing.api import blp as routing_blp
+    from .sla.api import blp as notifications_blp
 
-    return [auth_blp, units_blp, categories_blp, zones_blp, routing_blp, points_blp]
+    return [
+        auth_blp,
+        units_blp,
+        categories_blp,
+        zones_blp,
+        routing_blp,
+        points_blp,
+        notifications_blp,
+    ]
 
 
 def _migrations_dir() -> str:
