@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
 from ..timeutil import parse_iso
 
@@ -13,6 +14,7 @@ from ..timeutil import parse_iso
     default=None,
     help="按此时间运行(ISO 8601,无时区按北京时间)/ run as of this time (default: now)",
 )
+@with_appcontext
 def tick_command(now: str | None) -> None:
     """到期预警与超期督办 / Warn units before due time, escalate overdue cases."""
     from .service import tick
