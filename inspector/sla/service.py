@@ -28,6 +28,7 @@ from ..access.actor import Actor
 from ..extensions import db
 from ..timeutil import as_utc, iso_local, utcnow
 from ..workflow.models import Case
+from ..workflow.states import CLOCK_RUNNING
 from ..workflow.timeline import append_event
 from .calendar import OfficeHours, add_work_time, china_workday, work_time_between
 from .models import Notification
@@ -35,7 +36,6 @@ from .rules import LEVEL_NAMES, PUBLICLY_SUPERVISED, next_level, should_warn
 
 log = logging.getLogger(__name__)
 
-CLOCK_STATUS = "dispatched"
 _EXT = "inspector_sla"
 
 
@@ -78,13 +78,13 @@ def work_time(a: datetime, b: datetime) -> timedelta:
 def is_overdue(case: Case, now: datetime | None = None) -> bool:
     """Overdue = the unit's clock is running (`dispatched`) and its due time has passed."""
     now = as_utc(now or utcnow())
-    return case.status == CLOCK_STATUS and case.due_at is not None and as_utc(case.due_at) < now
+    return case.status in CLOCK_RUNNING and case.due_at is not None and as_utc(case.due_at) < now
 
 
 def overdue_clause(now: datetime | None = None) -> ColumnElement[bool]:
     """`is_overdue` as a SQL filter (GET /cases?overdue=true, statistics)."""
     now = as_utc(now or utcnow())
-    return (Case.status == CLOCK_STATUS) & Case.due_at.is_not(None) & (Case.due_at < now)
+    return Case.status.in_(CLOCK_RUNNING) & Case.due_at.is_not(None) & (Case.due_at < now)
 
 
 def _local(value: datetime) -> str:
@@ -97,7 +97,7 @@ def _hours(delta: timedelta) -> str:
 
 def warn_case(case: Case, now: datetime) -> bool:
     """Warn the unit once per due period when little working time is left. Flushes only."""
-    if case.status != CLOCK_STATUS or case.due_at is None or case.warned_at is not None:
+    if case.status not in CLOCK_RUNNING or case.due_at is None or case.warned_at is not None:
         return False
     remaining = work_time(now, case.due_at)
     allowed = work_time(case.dispatched_at, case.due_at) if case.dispatched_at else None
@@ -212,7 +212,7 @@ def _candidates(now: datetime) -> list[int]:
     new_period = or_(Case.escalated_due_at.is_(None), Case.escalated_due_at != Case.due_at)
     query = (
         select(Case.id)
-        .where(Case.status == CLOCK_STATUS, Case.due_at.is_not(None))
+        .where(Case.status.in_(CLOCK_RUNNING), Case.due_at.is_not(None))
         .where(or_(due_passed & new_period, ~due_passed & Case.warned_at.is_(None)))
         .order_by(Case.id)
     )
