@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -161,6 +162,7 @@ def work_time_between(
 _warned_years: set[int] = set()
 
 
+@lru_cache(maxsize=8192)  # the package re-derives its year range on every call (~30 us)
 def china_workday(day: date) -> bool:
     """Official Chinese working day (holidays, 调休 make-up days) from `chinese-calendar`.
 

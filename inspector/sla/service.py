@@ -95,15 +95,25 @@ def _hours(delta: timedelta) -> str:
     return f"{delta.total_seconds() / 3600:g}"
 
 
+def _warning_due(
+    due_at: datetime, dispatched_at: datetime | None, now: datetime
+) -> timedelta | None:
+    """The working time left when it is time to warn (rules.should_warn), else None."""
+    remaining = work_time(now, due_at)
+    allowed = work_time(dispatched_at, due_at) if dispatched_at else None
+    cfg = current_app.config
+    floor = timedelta(hours=float(cfg["SLA_WARN_WORK_HOURS"]))
+    if should_warn(remaining, allowed, float(cfg["SLA_WARN_FRACTION"]), floor):
+        return remaining
+    return None
+
+
 def warn_case(case: Case, now: datetime) -> bool:
     """Warn the unit once per due period when little working time is left. Flushes only."""
     if case.status not in CLOCK_RUNNING or case.due_at is None or case.warned_at is not None:
         return False
-    remaining = work_time(now, case.due_at)
-    allowed = work_time(case.dispatched_at, case.due_at) if case.dispatched_at else None
-    cfg = current_app.config
-    floor = timedelta(hours=float(cfg["SLA_WARN_WORK_HOURS"]))
-    if not should_warn(remaining, allowed, float(cfg["SLA_WARN_FRACTION"]), floor):
+    remaining = _warning_due(case.due_at, case.dispatched_at, now)
+    if remaining is None:
         return False
     case.warned_at = now
     db.session.flush()  # takes the row (version check) before anything else is written
@@ -207,16 +217,23 @@ def _notify(
     db.session.flush()
 
 
-def _candidates(now: datetime) -> list[int]:
+def _candidates(now: datetime) -> tuple[int, list[int]]:
+    """(cases looked at, ids with something to do): decided on plain rows, without locking any."""
     due_passed = Case.due_at < now
     new_period = or_(Case.escalated_due_at.is_(None), Case.escalated_due_at != Case.due_at)
     query = (
-        select(Case.id)
+        select(Case.id, Case.due_at, Case.dispatched_at)
         .where(Case.status.in_(CLOCK_RUNNING), Case.due_at.is_not(None))
         .where(or_(due_passed & new_period, ~due_passed & Case.warned_at.is_(None)))
         .order_by(Case.id)
     )
-    return list(db.session.scalars(query))
+    rows = db.session.execute(query).all()
+    todo = [
+        row.id
+        for row in rows
+        if as_utc(row.due_at) < now or _warning_due(row.due_at, row.dispatched_at, now)
+    ]
+    return len(rows), todo
 
 
 def tick(now: datetime | None = None) -> dict[str, int]:
@@ -234,8 +251,8 @@ def tick(now: datetime | None = None) -> dict[str, int]:
         "publicly_supervised": 0,
         "skipped": 0,
     }
-    for case_id in _candidates(now):
-        summary["checked"] += 1
+    summary["checked"], todo = _candidates(now)
+    for case_id in todo:
         try:
             case = db.session.get(Case, case_id)
             level = escalate_case(case, now) if case else None

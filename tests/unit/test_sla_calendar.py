@@ -140,6 +140,7 @@ def test_bad_arguments_are_value_errors():
 def test_beyond_the_package_years_weekends_only_with_one_warning(monkeypatch, caplog):
     first, last = calendar_years()
     monkeypatch.setattr(calendar, "_warned_years", set())
+    china_workday.cache_clear()
     beyond = last + 1
     with pytest.raises(NotImplementedError):
         chinese_calendar.is_workday(date(beyond, 1, 5))
