@@ -32,8 +32,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)  # after flask-smorest, so our envelope replaces its error format
 
     from . import cli
+    from .sla import service as sla
 
     cli.init_app(app)
+    sla.init_app(app)  # checks OFFICE_HOURS at start-up, adds `flask tick`
     return app
 
 
@@ -47,6 +49,7 @@ def _blueprints() -> list:
     from .reports.api import blp as reports_blp
     from .routing.api import blp as routing_blp
     from .workflow.api import blp as cases_blp
+    from .sla.api import blp as notifications_blp
 
     return [
         auth_blp,
@@ -58,6 +61,7 @@ def _blueprints() -> list:
         photos_blp,
         reports_blp,
         cases_blp,
+        notifications_blp,
     ]
 
 
