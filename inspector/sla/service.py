@@ -151,28 +151,25 @@ def raise_escalation(
     note: str | None = None,
     overdue: bool = False,
 ) -> int:
-    """One escalation step (the job's, or a supervisor's `escalate` action): level, event, notices.
-
-    The caller has already changed what it owns (overdue_count for the job); this raises the
-    level, flushes (the version check), appends the `escalate` event and notifies the unit, and on
-    挂牌督办 its head. Flushes only.
-    """
+    """The job's escalation step: level, `escalate` event and notices. Flushes only."""
     now = as_utc(now or utcnow())
+    data = escalation_step(case, now, overdue)
+    append_event(case, actor, "escalate", case.status, case.status, note=note, data=data, at=now)
+    return data["level"]
+
+
+def escalation_step(case: Case, now: datetime, overdue: bool = False) -> dict[str, Any]:
+    """Raise the level and notify the unit (and on 挂牌督办 its head); returns the event data.
+
+    Shared by the tick job and a supervisor's `escalate` action, which appends the event itself.
+    The caller has already changed what it owns (overdue_count for the job).
+    """
     case.escalation_level = next_level(case.escalation_level or 0, case.overdue_count or 0)
     db.session.flush()
     level, name = case.escalation_level, LEVEL_NAMES[case.escalation_level]
     unit = case.unit
     unit_name = unit.name if unit else None
     head = unit.head_name if unit and level == PUBLICLY_SUPERVISED else None
-    notify = [n for n in (unit_name, head) if n]
-    data: dict[str, Any] = {
-        "level": level,
-        "level_name": name,
-        "notify": notify,
-        "overdue_count": case.overdue_count,
-        "due_at": iso_local(case.due_at),
-    }
-    append_event(case, actor, "escalate", case.status, case.status, note=note, data=data, at=now)
     why = (
         f"已超期(应于 {_local(case.due_at)} 前处置) / overdue since {_local(case.due_at)}"
         if overdue and case.due_at
@@ -190,7 +187,13 @@ def raise_escalation(
             f"publicly supervised: the head of {unit.name} must see case {case.number} through",
             now,
         )
-    return level
+    return {
+        "level": level,
+        "level_name": name,
+        "notify": [n for n in (unit_name, head) if n],
+        "overdue_count": case.overdue_count,
+        "due_at": iso_local(case.due_at),
+    }
 
 
 def _notify(

@@ -19,11 +19,12 @@ from ..grid.models import Zone
 from ..http import commit
 from ..org.models import Unit
 from ..pagination import PageArgs, paginate
+from ..sla.service import overdue_clause
 from ..timeutil import utcnow
 from .models import STATUSES, Case
 from .present import case_json
 from .service import ActionInput, load_case, perform
-from .states import ACTIONS, CLOCK_RUNNING
+from .states import ACTIONS
 
 blp = Blueprint("cases", __name__, description="案件办理 / Cases")
 
@@ -72,7 +73,7 @@ def list_cases(args: dict):
             Case.category_id.in_(select(Category.id).where(Category.code == args["category_code"]))
         )
     if args["overdue"] is not None:
-        late = Case.status.in_(CLOCK_RUNNING) & (Case.due_at < utcnow())
+        late = overdue_clause()
         query = query.where(late if args["overdue"] else ~late)
     return paginate(query, Case.id, args, lambda c: case_json(c, actor, full=False))
 
