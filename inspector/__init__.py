@@ -24,8 +24,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
 
     from . import errors
-    from .access import auth
+    from .access import auth, passwords
 
+    passwords.use_profile(app.config["PASSWORD_PROFILE"])
     auth.init_app(app)
     for blueprint in _blueprints():
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)

@@ -32,6 +32,7 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "SLA_WARN_WORK_HOURS": (1.0, float),
     "CORS_ORIGINS": ("", str),
     "GEOCODER": ("", str),
+    "PASSWORD_PROFILE": ("rfc9106-low-memory", str),
 }
 
 
