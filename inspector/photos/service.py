@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from werkzeug.datastructures import FileStorage
 
 from ..access.actor import Actor
@@ -26,6 +26,7 @@ from . import urls
 from .checks import Thresholds, first_position, warnings_for
 from .derive import VARIANTS, make_derivatives
 from .models import Photo
+from .similar import hamming, parts
 from .storage import FileSystemStorage, Storage, derived_key, original_key
 from .validate import inspect_image, invalid_image
 
@@ -194,3 +195,37 @@ def unreferenced_shas(shas: set[str]) -> set[str]:
         batch = ordered[start : start + 500]
         found.update(db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(batch))))
     return shas - found
+
+
+def same_picture(photo: Photo, max_distance: int = 6, limit: int = 20) -> list[Photo]:
+    """Other photo rows showing the same picture: identical bytes (SHA-256), or, once the
+    perceptual hash is known (after the first view or `photos derive`), a pHash within
+    `max_distance` bits, which survives re-encoding, resizing and EXIF edits. Newest first; the
+    caller decides which of them belong to another case and flags it."""
+    rows = list(
+        db.session.scalars(
+            select(Photo)
+            .where(Photo.sha256 == photo.sha256, Photo.id != photo.id)
+            .order_by(Photo.id.desc())
+            .limit(limit)
+        )
+    )
+    if photo.phash is None or len(rows) >= limit:
+        return rows
+    seen = {row.id for row in rows} | {photo.id}
+    near = [
+        row
+        for row in db.session.scalars(near_phash_query(photo.phash, max_distance))
+        if row.id not in seen and hamming(row.phash, photo.phash) <= max_distance
+    ]
+    return sorted(rows + near, key=lambda row: row.id, reverse=True)[:limit]
+
+
+def near_phash_query(phash: str, max_distance: int):  # noqa: ANN201 - a Select
+    """Candidates sharing one pigeonhole run (plain substr: same on SQLite and PostgreSQL);
+    the caller checks the exact distance."""
+    conditions = [
+        func.substr(Photo.phash, start, length) == digits
+        for start, length, digits in parts(phash, max_distance)
+    ]
+    return select(Photo).where(Photo.phash.is_not(None), or_(*conditions))
