@@ -111,6 +111,16 @@ def jpeg(orientation: int = 1, size: tuple[int, int] = (400, 300), **exif) -> by
     return out.getvalue()
 
 
+def mpo(orientation: int = 6) -> bytes:
+    """Multi-picture JPEG (portrait/depth modes): the first image is the photo."""
+    out = io.BytesIO()
+    first = stored_for(orientation)
+    first.save(
+        out, "MPO", save_all=True, append_images=[first.rotate(90)], exif=exif_bytes(orientation)
+    )
+    return out.getvalue()
+
+
 def plain(fmt: str, size: tuple[int, int] = (400, 300), **options) -> bytes:
     out = io.BytesIO()
     image = upright_scene(*size)

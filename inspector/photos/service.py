@@ -148,8 +148,9 @@ def ensure_derivatives(photo: Photo) -> None:
     keys = {variant: derived_key(photo.sha256, variant) for variant in VARIANTS}
     if photo.phash is not None and all(store.exists(key) for key in keys.values()):
         return
+    original = read_original(photo)
     try:
-        made = make_derivatives(store.read(photo.storage_key))
+        made = make_derivatives(original)
     except (OSError, ValueError, SyntaxError) as exc:  # pixels broken past what upload checks
         raise invalid_image("无法解码 cannot decode") from exc
     # Derivatives can always be made again: atomic but not fsynced.
@@ -158,6 +159,30 @@ def ensure_derivatives(photo: Photo) -> None:
     if photo.phash is None:
         photo.phash = made.phash
         db.session.flush()
+
+
+def missing_file(photo: Photo) -> ApiError:
+    current_app.logger.error("photo %s: stored file %s is missing", photo.id, photo.storage_key)
+    return ApiError(404, "photo_file_missing", "照片文件缺失 / Photo file missing")
+
+
+def read_original(photo: Photo) -> bytes:
+    try:
+        return storage().read(photo.storage_key)
+    except FileNotFoundError as exc:  # should not happen: rows are written after their file
+        raise missing_file(photo) from exc
+
+
+def open_stored(photo: Photo, key: str):  # noqa: ANN201 - a path or a binary file object
+    """A local path where there is one (size, ranges, sendfile), else an open stream."""
+    store = storage()
+    path = store.local_path(key)
+    if path is not None:
+        return path
+    try:
+        return store.open(key)
+    except FileNotFoundError as exc:
+        raise missing_file(photo) from exc
 
 
 def case_of(photo: Photo):  # noqa: ANN201 - Case | None (workflow imports would be circular)
