@@ -32,8 +32,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)  # after flask-smorest, so our envelope replaces its error format
 
     from . import cli
+    from .sla import service as sla
 
     cli.init_app(app)
+    sla.init_app(app)  # checks OFFICE_HOURS at start-up, adds `flask tick`
     return app
 
 
@@ -44,9 +46,23 @@ def _blueprints() -> list:
     from .org.api import blp as units_blp
     from .photos.api import blp as photos_blp
     from .points.api import blp as points_blp
+    from .reports.api import blp as reports_blp
     from .routing.api import blp as routing_blp
+    from .workflow.api import blp as cases_blp
+    from .sla.api import blp as notifications_blp
 
-    return [auth_blp, units_blp, categories_blp, zones_blp, routing_blp, points_blp, photos_blp]
+    return [
+        auth_blp,
+        units_blp,
+        categories_blp,
+        zones_blp,
+        routing_blp,
+        points_blp,
+        photos_blp,
+        reports_blp,
+        cases_blp,
+        notifications_blp,
+    ]
 
 
 def _migrations_dir() -> str:
