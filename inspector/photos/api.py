@@ -13,7 +13,7 @@ from ..extensions import db
 from ..http import commit
 from . import urls
 from .models import Photo
-from .service import ensure_derivatives, may_fetch, storage
+from .service import ensure_derivatives, may_fetch, open_stored
 from .storage import derived_key
 
 blp = Blueprint("photos", __name__, description="照片 / Photos")
@@ -63,7 +63,7 @@ def _derived(photo_id: int, variant: str):
     ensure_derivatives(photo)
     if not had_hash:
         commit()  # the perceptual hash was computed with the first decode
-    stream = storage().open(derived_key(photo.sha256, variant))
+    stream = open_stored(photo, derived_key(photo.sha256, variant))
     return _send(stream, "image/jpeg", f"{photo.sha256}-{variant}", DERIVED_CACHE)
 
 
@@ -84,5 +84,5 @@ def original(photo_id: int):
     """The untouched original (EXIF and GPS included): staff who may see the case only."""
     photo = _photo_for(photo_id, "original")
     name = f"{photo.sha256}.{_EXT.get(photo.mime, 'bin')}"
-    stream = storage().open(photo.storage_key)
+    stream = open_stored(photo, photo.storage_key)
     return _send(stream, photo.mime, photo.sha256, ORIGINAL_CACHE, name)
