@@ -44,8 +44,11 @@ def _blueprints() -> list:
     from .categories.api import blp as categories_blp
     from .grid.api import blp as zones_blp
     from .org.api import blp as units_blp
+    from .photos.api import blp as photos_blp
     from .points.api import blp as points_blp
+    from .reports.api import blp as reports_blp
     from .routing.api import blp as routing_blp
+    from .workflow.api import blp as cases_blp
     from .sla.api import blp as notifications_blp
 
     return [
@@ -55,6 +58,9 @@ def _blueprints() -> list:
         zones_blp,
         routing_blp,
         points_blp,
+        photos_blp,
+        reports_blp,
+        cases_blp,
         notifications_blp,
     ]
 

@@ -22,6 +22,7 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "MAX_IMAGE_PIXELS": (80_000_000, int),
     "GPS_MISMATCH_M": (200, float),
     "PHOTO_MAX_AGE_H": (24, float),
+    "PHOTO_URL_TTL_H": (12, float),
     "ONSITE_DISTANCE_M": (200, float),
     "DUPLICATE_RADIUS_M": (30, float),
     "RECURRENCE_DAYS": (30, int),
