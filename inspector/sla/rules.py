@@ -7,6 +7,7 @@ from datetime import timedelta
 SUPERVISED = 1  # 督办
 PUBLICLY_SUPERVISED = 2  # 挂牌督办: the unit's head is told
 LEVEL_NAMES = {SUPERVISED: "督办", PUBLICLY_SUPERVISED: "挂牌督办"}
+LEVEL_NAMES_EN = {SUPERVISED: "supervised", PUBLICLY_SUPERVISED: "publicly supervised"}
 
 
 def next_level(escalation_level: int, overdue_count: int) -> int:

@@ -32,7 +32,7 @@ from ..workflow.states import CLOCK_RUNNING
 from ..workflow.timeline import append_event
 from .calendar import OfficeHours, add_work_time, china_workday, work_time_between
 from .models import Notification
-from .rules import LEVEL_NAMES, PUBLICLY_SUPERVISED, next_level, should_warn
+from .rules import LEVEL_NAMES, LEVEL_NAMES_EN, PUBLICLY_SUPERVISED, next_level, should_warn
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +91,9 @@ def _local(value: datetime) -> str:
     return as_utc(value).astimezone(office_hours().tz).strftime("%Y-%m-%d %H:%M")
 
 
-def _hours(delta: timedelta) -> str:
-    return f"{delta.total_seconds() / 3600:g}"
+def _hours_minutes(delta: timedelta) -> tuple[int, int]:
+    minutes = int(delta.total_seconds() // 60)
+    return divmod(minutes, 60)
 
 
 def _warning_due(
@@ -117,8 +118,9 @@ def warn_case(case: Case, now: datetime) -> bool:
         return False
     case.warned_at = now
     db.session.flush()  # takes the row (version check) before anything else is written
-    left, due = _hours(remaining), _local(case.due_at)
-    data = {"due_at": iso_local(case.due_at), "remaining_work_hours": float(left)}
+    (h, m), due = _hours_minutes(remaining), _local(case.due_at)
+    hours_left = round(remaining.total_seconds() / 3600, 2)
+    data = {"due_at": iso_local(case.due_at), "remaining_work_hours": hours_left}
     append_event(case, None, "warn", case.status, case.status, data=data, at=now)
     _notify(
         case,
@@ -126,8 +128,8 @@ def warn_case(case: Case, now: datetime) -> bool:
         None,
         "unit",
         None,
-        f"案件 {case.number} 将于 {due} 到期,剩余 {left} 工作时,请及时处置 / "
-        f"Case {case.number} is due at {due}, {left} work hours left",
+        f"案件 {case.number} 将于 {due} 到期,剩余工作时间 {h} 小时 {m} 分,请及时处置 / "
+        f"Case {case.number} is due at {due}, {h} h {m} min of working time left",
         now,
     )
     return True
@@ -162,7 +164,7 @@ def escalation_step(case: Case, now: datetime, overdue: bool = False) -> dict[st
     """Raise the level and notify the unit (and on 挂牌督办 its head); returns the event data.
 
     Shared by the tick job and a supervisor's `escalate` action, which appends the event itself.
-    The caller has already changed what it owns (overdue_count for the job).
+    The caller has already changed what it owns (overdue_count for the job). Flushes only.
     """
     case.escalation_level = next_level(case.escalation_level or 0, case.overdue_count or 0)
     db.session.flush()
@@ -170,13 +172,25 @@ def escalation_step(case: Case, now: datetime, overdue: bool = False) -> dict[st
     unit = case.unit
     unit_name = unit.name if unit else None
     head = unit.head_name if unit and level == PUBLICLY_SUPERVISED else None
-    why = (
-        f"已超期(应于 {_local(case.due_at)} 前处置) / overdue since {_local(case.due_at)}"
-        if overdue and case.due_at
-        else "督查组督办 / escalated by supervision"
+    data: dict[str, Any] = {
+        "level": level,
+        "level_name": name,
+        "notify": [n for n in (unit_name, head) if n],
+        "overdue_count": case.overdue_count,
+        "due_at": iso_local(case.due_at),
+    }
+    due = _local(case.due_at) if case.due_at else None
+    en = LEVEL_NAMES_EN[level]
+    text = (
+        f"{name}:案件 {case.number} 已超期(应于 {due} 前处置),请立即处置 / "
+        f"{en}: case {case.number} is overdue since {due}"
+        if overdue and due
+        else f"{name}:督查组督办案件 {case.number} / {en}: case {case.number} escalated"
     )
-    _notify(case, "escalate", level, "unit", unit_name, f"{name}:案件 {case.number} {why}", now)
-    if level == PUBLICLY_SUPERVISED and unit is not None:
+    if unit is None:  # a supervisor may escalate before dispatch: nobody to tell yet
+        return data
+    _notify(case, "escalate", level, "unit", unit_name, text, now)
+    if level == PUBLICLY_SUPERVISED:
         _notify(
             case,
             "escalate",
@@ -187,13 +201,7 @@ def escalation_step(case: Case, now: datetime, overdue: bool = False) -> dict[st
             f"publicly supervised: the head of {unit.name} must see case {case.number} through",
             now,
         )
-    return {
-        "level": level,
-        "level_name": name,
-        "notify": [n for n in (unit_name, head) if n],
-        "overdue_count": case.overdue_count,
-        "due_at": iso_local(case.due_at),
-    }
+    return data
 
 
 def _notify(

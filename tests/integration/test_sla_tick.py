@@ -62,10 +62,10 @@ def test_warns_once_when_little_work_time_is_left(demo_app):
         case = db.session.get(Case, case_id)
         assert case.warned_at == cn("2025-11-12T10:31")
         (warn,) = events(case_id, "warn")
-        assert warn.actor_id is None and warn.data["remaining_work_hours"] == pytest.approx(29 / 60)
+        assert warn.actor_id is None and warn.data["remaining_work_hours"] == 0.48
         (note,) = db.session.scalars(select(Notification)).all()
         assert (note.kind, note.recipient, note.unit_id) == ("warn", "unit", case.unit_id)
-        assert "11:00" in note.message
+        assert "2025-11-12 11:00" in note.message and "0 小时 29 分" in note.message
 
 
 def test_long_limits_warn_at_a_quarter_across_a_holiday(demo_app):
@@ -139,3 +139,20 @@ def test_tick_command_prints_a_summary(demo_app):
     assert "督办 0 件" in again.output and "预警 0 件" in again.output
     bad = runner.invoke(args=["tick", "--now", "yesterday"])
     assert bad.exit_code == 2 and "--now" in bad.output
+
+
+def test_a_supervisor_may_escalate_before_dispatch_without_notices(demo_app):
+    with demo_app.app_context():
+        case_id = dispatched_case("zfj", cn("2025-11-12T09:00"), 2, status="filed")
+        case = db.session.get(Case, case_id)
+        case.unit_id, case.due_at = None, None
+        db.session.commit()
+        assert raise_escalation(case, None, cn("2025-11-12T09:30"), note="群众反映强烈") == 1
+        db.session.commit()
+        (event,) = events(case_id, "escalate")
+        assert (event.note, event.data["notify"], event.from_status) == (
+            "群众反映强烈",
+            [],
+            "filed",
+        )
+        assert db.session.scalars(select(Notification)).all() == []
