@@ -77,6 +77,7 @@ def bd09_to_gcj02(lat: float, lon: float) -> tuple[float, float]:
 
 
 def to_wgs84(lat: float, lon: float, system: str) -> tuple[float, float]:
+    """Any supported system -> WGS-84 (what we store)."""
     if system == "gcj02":
         return gcj02_to_wgs84(lat, lon)
     if system == "bd09":
@@ -85,8 +86,22 @@ def to_wgs84(lat: float, lon: float, system: str) -> tuple[float, float]:
 
 
 def from_wgs84(lat: float, lon: float, system: str) -> tuple[float, float]:
+    """WGS-84 -> the system a client asked to be answered in."""
     if system == "gcj02":
         return wgs84_to_gcj02(lat, lon)
     if system == "bd09":
         return gcj02_to_bd09(*wgs84_to_gcj02(lat, lon))
     return lat, lon
+
+
+def convert(lat: float, lon: float, source: str, target: str) -> tuple[float, float]:
+    """Between any two of SYSTEMS; GCJ-02 <-> BD-09 directly (no round trip through WGS-84)."""
+    if source not in SYSTEMS or target not in SYSTEMS:
+        raise ValueError(f"unknown coordinate system {source!r} or {target!r}")
+    if source == target:
+        return lat, lon
+    if (source, target) == ("gcj02", "bd09"):
+        return gcj02_to_bd09(lat, lon)
+    if (source, target) == ("bd09", "gcj02"):
+        return bd09_to_gcj02(lat, lon)
+    return from_wgs84(*to_wgs84(lat, lon, source), target)
