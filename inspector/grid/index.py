@@ -37,7 +37,9 @@ _intersects_xy = shapely.lib.intersects_xy  # the ufunc itself: the wrapper cost
 def _edge_lists(geoms: np.ndarray) -> list[tuple[tuple[float, float, float, float], ...] | None]:
     """Every polygon's ring edges (x1, y1, x2, y2), holes and parts included, for the fast test."""
     out: list = [None] * len(geoms)
-    rings, ring_poly = shapely.get_rings(geoms, return_index=True)
+    parts, part_poly = shapely.get_parts(geoms, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    ring_poly = part_poly[ring_part]
     xy, ring_of = shapely.get_coordinates(rings, return_index=True)
     same = ring_of[1:] == ring_of[:-1]  # consecutive vertices of one ring form an edge
     a, b = xy[:-1][same], xy[1:][same]
@@ -57,7 +59,8 @@ def _crossing_test(edges: tuple, x: float, y: float) -> bool | None:
     """Even-odd ray casting to +x; None when the point is on (or within _TOL of) an edge.
 
     The comparisons with y are exact, so only the crossing abscissa carries rounding error, and
-    the _TOL margin hands every point that rounding could misplace to GEOS.
+    the _TOL margin hands every point that rounding could misplace to GEOS. A point exactly on a
+    vertex or level with a horizontal edge is handed over too (the ray does not see those).
     """
     inside = False
     for x1, y1, x2, y2 in edges:
@@ -67,8 +70,8 @@ def _crossing_test(edges: tuple, x: float, y: float) -> bool | None:
                 return None
             if d < 0:
                 inside = not inside
-        elif y1 == y == y2 and min(x1, x2) <= x <= max(x1, x2):
-            return None
+        elif y1 == y and (x1 == x or y2 == y):
+            return None  # on a vertex (a local top is not crossed) or level with a flat edge
     return inside
 
 
