@@ -29,6 +29,11 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "OFFICE_HOURS": ("08:30-12:00,13:30-17:30", str),
     "CORS_ORIGINS": ("", str),
     "GEOCODER": ("", str),
+    "PROXY_COUNT": (0, int),
+    "LIMIT_LOGIN_IP": ("30/minute;300/hour", str),
+    "LIMIT_LOGIN_USER": ("10/minute;60/hour", str),
+    "LIMIT_SUBMIT_IP": ("60/minute;600/hour", str),
+    "LIMIT_SUBMIT_ACCOUNT": ("10/minute;120/hour", str),
 }
 
 
