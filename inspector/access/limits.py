@@ -67,6 +67,19 @@ def _limit_value(setting: str) -> Callable[[], str]:
     return lambda: current_app.config[setting]
 
 
+def bind_budgets(limiter: Limiter, view: Callable) -> Callable:
+    """The view wrapped in the limits of the budgets it declared (checked when it is called)."""
+    for budget in getattr(view, "rate_budgets", ()):
+        for kind, setting in BUDGETS[budget]:
+            view = limiter.limit(
+                _limit_value(setting),
+                key_func=KEY_FUNCS[kind],
+                scope=f"{budget}:{kind}",
+                override_defaults=False,
+            )(view)
+    return view
+
+
 def init_app(app: Flask) -> Limiter | None:
     """Call after the blueprints are registered and after auth (the account key needs the actor)."""
     if not app.config["RATE_LIMITS_ENABLED"]:
@@ -75,14 +88,8 @@ def init_app(app: Flask) -> Limiter | None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     limiter = Limiter(key_func=_key_ip, key_prefix="inspector", app=app)
-    for view in app.view_functions.values():
-        for budget in getattr(view, "rate_budgets", ()):
-            for kind, setting in BUDGETS[budget]:
-                limiter.limit(
-                    _limit_value(setting),
-                    key_func=KEY_FUNCS[kind],
-                    scope=f"{budget}:{kind}",
-                    override_defaults=False,
-                )(view)
+    for endpoint, view in list(app.view_functions.items()):
+        if getattr(view, "rate_budgets", ()):
+            app.view_functions[endpoint] = bind_budgets(limiter, view)
     app.extensions["inspector_limiter"] = limiter
     return limiter

@@ -85,7 +85,9 @@ def test_disable_revokes_tokens_keeps_history_enable_restores(demo_app):
     assert response.status_code == 200 and response.get_json()["active"] is False
     refused = client.get("/api/v1/me", headers=victim)
     assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "invalid_token"
-    login = client.post("/api/v1/auth/token", json={"username": "volunteer", "password": "Demo@2026"})
+    login = client.post(
+        "/api/v1/auth/token", json={"username": "volunteer", "password": "Demo@2026"}
+    )
     assert login.status_code == 403 and login.get_json()["error"]["code"] == "account_disabled"
     with demo_app.app_context():
         account = db.session.scalar(select(Account).where(Account.username == "volunteer"))
@@ -150,5 +152,7 @@ def test_cookies_never_authenticate(demo_client):
     response = demo_client.get("/api/v1/me")
     assert response.status_code == 401
     assert demo_client.post("/api/v1/units", json={"code": "c", "name": "c"}).status_code == 401
-    login = demo_client.post("/api/v1/auth/token", json={"username": "admin", "password": "Demo@2026"})
+    login = demo_client.post(
+        "/api/v1/auth/token", json={"username": "admin", "password": "Demo@2026"}
+    )
     assert "Set-Cookie" not in login.headers
