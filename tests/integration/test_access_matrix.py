@@ -76,10 +76,7 @@ def test_each_actor_gets_the_declared_answer(demo_app, row: Row):
         response = call(client, world, row, actor)
         want = expected(row, actor)
         status = response.status_code
-        if want is None:
-            ok = status not in (401, 403) and status < 500
-        else:
-            ok = status == want
+        ok = (status not in (401, 403) and status < 500) if want is None else status == want
         if status >= 400:
             assert response.get_json()["error"]["code"], (actor, status)
         if not ok:
