@@ -180,7 +180,7 @@ def _race(port: int, path: str, body: dict, headers: dict) -> list[tuple[int, di
 def _check_one_winner(results) -> None:
     fresh = [r for r in results if r[0] == 201 and "Idempotent-Replayed" not in r[1]]
     assert len(fresh) == 1, results
-    for status, headers, data in results:
+    for status, _headers, data in results:
         if status == 201:
             assert data == fresh[0][2]
         else:
