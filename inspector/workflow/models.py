@@ -45,6 +45,7 @@ class Case(db.Model):
         Index("ix_case_grid_status", "grid_id", "status"),
         Index("ix_case_status_due", "status", "due_at"),
         Index("ix_case_category_created", "category_id", "created_at"),
+        Index("ix_case_lat_lon", "lat", "lon"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +74,8 @@ class Case(db.Model):
     return_count: Mapped[int] = mapped_column(Integer, default=0)
     overdue_count: Mapped[int] = mapped_column(Integer, default=0)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    # A unit's pending 延期 request: {"value", "unit", "note", "event_seq"}; cleared when decided.
+    extension_request: Mapped[dict | None] = mapped_column(JSON)
     recurrence_of_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))

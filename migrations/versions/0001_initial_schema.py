@@ -200,6 +200,7 @@ def upgrade():
     sa.Column('return_count', sa.Integer(), nullable=False),
     sa.Column('overdue_count', sa.Integer(), nullable=False),
     sa.Column('escalation_level', sa.Integer(), nullable=False),
+    sa.Column('extension_request', sa.JSON(), nullable=True),
     sa.Column('recurrence_of_id', sa.Integer(), nullable=True),
     sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
@@ -221,6 +222,7 @@ def upgrade():
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.create_index('ix_case_category_created', ['category_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_district_id'), ['district_id'], unique=False)
+        batch_op.create_index('ix_case_lat_lon', ['lat', 'lon'], unique=False)
         batch_op.create_index('ix_case_grid_status', ['grid_id', 'status'], unique=False)
         batch_op.create_index('ix_case_status_due', ['status', 'due_at'], unique=False)
         batch_op.create_index('ix_case_unit_status_due', ['unit_id', 'status', 'due_at'], unique=False)
@@ -270,6 +272,9 @@ def upgrade():
     sa.Column('category_id', sa.Integer(), nullable=True),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('warnings', sa.JSON(), nullable=False),
+    sa.Column('rating', sa.Integer(), nullable=True),
+    sa.Column('rating_note', sa.Text(), nullable=True),
+    sa.Column('rated_at', inspector.dbtypes.UTCDateTime(), nullable=True),
     sa.Column('case_id', sa.Integer(), nullable=True),
     sa.Column('created_at', inspector.dbtypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_report_case_id_case')),
@@ -344,6 +349,7 @@ def downgrade():
     op.drop_table('case_event')
     op.drop_table('routing_rule')
     with op.batch_alter_table('case', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_lat_lon')
         batch_op.drop_index(batch_op.f('ix_case_district_id'))
         batch_op.drop_index('ix_case_unit_status_due')
         batch_op.drop_index('ix_case_status_due')
