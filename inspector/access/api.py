@@ -114,19 +114,21 @@ def list_accounts(args: dict):
     )
 
 
-@blp.route("/accounts/<username>/disable", methods=["POST"])
-@require_roles(ADMIN)
-def disable_account(username: str):
-    account = set_active(username, False, current_actor())
+def _set_active(username: str, active: bool) -> dict:
+    account = set_active(username, active, current_actor())
     body = account_json(account, with_phone=True)
     commit()
     return body
+
+
+@blp.route("/accounts/<username>/disable", methods=["POST"])
+@require_roles(ADMIN)
+def disable_account(username: str):
+    """Stop an account: its tokens die at once; its reports and case history stay."""
+    return _set_active(username, False)
 
 
 @blp.route("/accounts/<username>/enable", methods=["POST"])
 @require_roles(ADMIN)
 def enable_account(username: str):
-    account = set_active(username, True, current_actor())
-    body = account_json(account, with_phone=True)
-    commit()
-    return body
+    return _set_active(username, True)

@@ -71,7 +71,9 @@ class Transition:
 TABLE: dict[str, Transition] = {
     "verify": Transition(("verifying",), "new", (GRID_WORKER,)),
     "file": Transition(("new", "verifying"), "filed", (DISPATCHER, ADMIN)),
-    "reject": Transition(("new", "verifying", "filed", "returned"), "rejected", (DISPATCHER, ADMIN)),
+    "reject": Transition(
+        ("new", "verifying", "filed", "returned"), "rejected", (DISPATCHER, ADMIN)
+    ),
     "dispatch": Transition(("filed", "returned"), "dispatched", (DISPATCHER, ADMIN)),
     "return": Transition(("dispatched",), "returned", (UNIT_STAFF,)),
     "request-extension": Transition(("dispatched",), None, (UNIT_STAFF,)),
@@ -82,7 +84,9 @@ TABLE: dict[str, Transition] = {
     "close": Transition(("rectified",), "closed", (DISPATCHER, ADMIN)),
     "reopen": Transition(("closed",), "dispatched", (REPORTER, DISPATCHER, SUPERVISOR, ADMIN)),
     "merge": Transition(OPEN, "merged", (DISPATCHER, ADMIN)),
-    "escalate": Transition(("filed", "dispatched", "returned", "rectified"), None, (SUPERVISOR, ADMIN)),
+    "escalate": Transition(
+        ("filed", "dispatched", "returned", "rectified"), None, (SUPERVISOR, ADMIN)
+    ),
     "rate": Transition(("closed",), None, (REPORTER,)),
     "void": Transition(OPEN, "void", (DISPATCHER, ADMIN)),
 }

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from werkzeug.serving import make_server
 
 from inspector.access.auth import require_roles
-from inspector.access.idempotency import idempotent, request_digest
+from inspector.access.idempotency import idempotent, purge_idempotency_records, request_digest
 from inspector.access.models import Account, IdempotencyRecord
 from inspector.access.roles import ADMIN
 from inspector.access.service import create_account
@@ -120,6 +120,17 @@ def test_in_progress_is_409_until_stale(demo_app):
     assert taken.status_code == 201 and "Idempotent-Replayed" not in taken.headers
     again = client.post("/api/v1/units", json=UNIT, headers=headers)
     assert again.headers["Idempotent-Replayed"] == "true"
+
+
+def test_old_answers_are_purged(demo_app):
+    client = demo_app.test_client()
+    headers = dict(auth(client, "admin"), **{"Idempotency-Key": _key()})
+    assert client.post("/api/v1/units", json=UNIT, headers=headers).status_code == 201
+    with demo_app.app_context():
+        assert purge_idempotency_records() == 0
+        assert purge_idempotency_records(now=utcnow() + timedelta(hours=49)) == 1
+        db.session.commit()
+    assert _count(demo_app, IdempotencyRecord) == 0
 
 
 # --- two processes' worth of concurrency: a real server, two threads, one key -------------------
