@@ -31,6 +31,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in _blueprints():
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
     errors.init_app(app)  # after flask-smorest, so our envelope replaces its error format
+    from . import security
+
+    security.init_app(
+        app
+    )  # after auth and the blueprints: limits key on the actor and bind to views
 
     from . import cli
     from .sla import service as sla

@@ -34,6 +34,11 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "CORS_ORIGINS": ("", str),
     "GEOCODER": ("", str),
     "PASSWORD_PROFILE": ("rfc9106-low-memory", str),
+    "PROXY_COUNT": (0, int),
+    "LIMIT_LOGIN_IP": ("30/minute;300/hour", str),
+    "LIMIT_LOGIN_USER": ("10/minute;60/hour", str),
+    "LIMIT_SUBMIT_IP": ("60/minute;600/hour", str),
+    "LIMIT_SUBMIT_ACCOUNT": ("10/minute;120/hour", str),
 }
 
 
