@@ -71,6 +71,7 @@ def locate_view(args: dict):
 
 
 @blp.route("/coords/convert", methods=["GET"])
+@public("纯坐标换算,不涉及数据 / pure coordinate arithmetic, no data")
 @blp.arguments(ConvertArgs, location="query")
 def convert_view(args: dict):
     lat, lon = convert(args["lat"], args["lon"], args["from_sys"], args["to_sys"])

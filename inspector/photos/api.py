@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import current_app, request, send_file
 from flask_smorest import Blueprint
 
-from ..access.auth import current_actor
+from ..access.auth import current_actor, public
 from ..errors import ApiError, not_found
 from ..extensions import db
 from ..http import commit
@@ -68,18 +68,21 @@ def _derived(photo_id: int, variant: str):
 
 
 @blp.route("/photos/<int:photo_id>/display.jpg", methods=["GET"])
+@public("<img> cannot send a token: a signed URL suffices; otherwise bearer + policy")
 def display(photo_id: int):
     """Display size (≤1280 px), upright, no EXIF. Made on first request, then cached."""
     return _derived(photo_id, "display")
 
 
 @blp.route("/photos/<int:photo_id>/thumb.jpg", methods=["GET"])
+@public("<img> cannot send a token: a signed URL suffices; otherwise bearer + policy")
 def thumb(photo_id: int):
     """Thumbnail (≤320 px), upright, no EXIF."""
     return _derived(photo_id, "thumb")
 
 
 @blp.route("/photos/<int:photo_id>/original", methods=["GET"])
+@public("signed original URLs are only issued to staff; otherwise bearer + policy")
 def original(photo_id: int):
     """The untouched original (EXIF and GPS included): staff who may see the case only."""
     photo = _photo_for(photo_id, "original")

@@ -9,7 +9,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
-from ..access.auth import current_actor, require_roles
+from ..access.auth import current_actor, public, require_roles
+from ..access.idempotency import idempotent
 from ..access.roles import ROLES
 from ..access.scopes import visible_cases
 from ..categories.models import Category
@@ -79,6 +80,7 @@ def list_cases(args: dict):
 
 
 @blp.route("/cases/<int:case_id>", methods=["GET"])
+@public("an anonymous reporter follows his case with the tracking token; others by policy")
 @blp.arguments(TokenArgs, location="query")
 def get_case(args: dict, case_id: int):
     actor = current_actor()
@@ -108,6 +110,10 @@ def _action_input() -> ActionInput:
 
 
 @blp.route("/cases/<int:case_id>/<string:action>", methods=["POST"])
+@public(
+    "an anonymous reporter rates or reopens with his tracking token; the table decides the rest"
+)
+@idempotent
 def act_on_case(case_id: int, action: str):
     actor = current_actor()
     data = _action_input()
