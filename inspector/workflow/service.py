@@ -136,7 +136,12 @@ def _onsite(
             {"distance_m": round(distance)},
         )
     for photo in photos:
-        if after is not None and photo.taken_at is not None and photo.taken_at < after:
+        if (
+            after is not None
+            and photo.taken_at is not None
+            # EXIF capture times have whole seconds: a photo from the same second is not early.
+            and photo.taken_at < after.replace(microsecond=0)
+        ):
             raise ApiError(
                 422,
                 "photo_too_early",
