@@ -48,8 +48,8 @@ def _blueprints() -> list:
     from .points.api import blp as points_blp
     from .reports.api import blp as reports_blp
     from .routing.api import blp as routing_blp
-    from .workflow.api import blp as cases_blp
     from .sla.api import blp as notifications_blp
+    from .workflow.api import blp as cases_blp
 
     return [
         auth_blp,
