@@ -23,7 +23,7 @@ from ..org.service import unit_by_code
 from ..photos.service import accept_uploads
 from ..reports.models import Report
 from ..routing.service import route
-from ..sla.service import escalation_step, set_due
+from ..sla.service import escalation_data, notify_escalation, set_due
 from .facts import case_facts
 from .models import Case
 from .states import ACTION_ZH, REPORTER, TransitionError, check
@@ -326,7 +326,9 @@ def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
 
 
 def _escalate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
-    return escalation_step(case, now)
+    escalation = escalation_data(case)
+    notify_escalation(case, escalation["level"], now)
+    return escalation
 
 
 def _rate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
