@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from ..access.auth import require_roles
+from ..access.auth import public, require_roles
 from ..access.roles import ADMIN, STAFF_ROLES
 from ..errors import invalid
 from ..http import commit
@@ -55,6 +55,7 @@ def export_zones_view(args: dict):
 
 
 @blp.route("/zones/locate", methods=["GET"])
+@public("上报前定位网格,不含个人信息 / residents place a tip on the grid; no personal data")
 @blp.arguments(PositionArgs, location="query")
 def locate_view(args: dict):
     """Point -> grid chain. Coordinates are read in coord_sys and answered in it (and WGS-84)."""
@@ -70,6 +71,7 @@ def locate_view(args: dict):
 
 
 @blp.route("/coords/convert", methods=["GET"])
+@public("纯坐标换算,不涉及数据 / pure coordinate arithmetic, no data")
 @blp.arguments(ConvertArgs, location="query")
 def convert_view(args: dict):
     lat, lon = convert(args["lat"], args["lon"], args["from_sys"], args["to_sys"])

@@ -40,6 +40,9 @@ class Report(db.Model):
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"))
     description: Mapped[str | None] = mapped_column(Text)
     warnings: Mapped[list] = mapped_column(JSON, default=list)
+    rating: Mapped[int | None] = mapped_column()
+    rating_note: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

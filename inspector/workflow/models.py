@@ -45,6 +45,7 @@ class Case(db.Model):
         Index("ix_case_grid_status", "grid_id", "status"),
         Index("ix_case_status_due", "status", "due_at"),
         Index("ix_case_category_created", "category_id", "created_at"),
+        Index("ix_case_lat_lon", "lat", "lon"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,12 +68,16 @@ class Case(db.Model):
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The due_at the SLA job last escalated: one 督办 per due period (sla/service.py).
+    escalated_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rectified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rework_count: Mapped[int] = mapped_column(Integer, default=0)
     return_count: Mapped[int] = mapped_column(Integer, default=0)
     overdue_count: Mapped[int] = mapped_column(Integer, default=0)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    # A unit's pending 延期 request: {"value", "unit", "note", "event_seq"}; cleared when decided.
+    extension_request: Mapped[dict | None] = mapped_column(JSON)
     recurrence_of_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))

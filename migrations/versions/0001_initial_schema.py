@@ -194,12 +194,14 @@ def upgrade():
     sa.Column('dispatched_at', inspector.dbtypes.UTCDateTime(), nullable=True),
     sa.Column('due_at', inspector.dbtypes.UTCDateTime(), nullable=True),
     sa.Column('warned_at', inspector.dbtypes.UTCDateTime(), nullable=True),
+    sa.Column('escalated_due_at', inspector.dbtypes.UTCDateTime(), nullable=True),
     sa.Column('rectified_at', inspector.dbtypes.UTCDateTime(), nullable=True),
     sa.Column('closed_at', inspector.dbtypes.UTCDateTime(), nullable=True),
     sa.Column('rework_count', sa.Integer(), nullable=False),
     sa.Column('return_count', sa.Integer(), nullable=False),
     sa.Column('overdue_count', sa.Integer(), nullable=False),
     sa.Column('escalation_level', sa.Integer(), nullable=False),
+    sa.Column('extension_request', sa.JSON(), nullable=True),
     sa.Column('recurrence_of_id', sa.Integer(), nullable=True),
     sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
@@ -221,6 +223,7 @@ def upgrade():
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.create_index('ix_case_category_created', ['category_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_district_id'), ['district_id'], unique=False)
+        batch_op.create_index('ix_case_lat_lon', ['lat', 'lon'], unique=False)
         batch_op.create_index('ix_case_grid_status', ['grid_id', 'status'], unique=False)
         batch_op.create_index('ix_case_status_due', ['status', 'due_at'], unique=False)
         batch_op.create_index('ix_case_unit_status_due', ['unit_id', 'status', 'due_at'], unique=False)
@@ -255,6 +258,34 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case_event')),
     sa.UniqueConstraint('case_id', 'seq', name=op.f('uq_case_event_case_id_seq'))
     )
+    op.create_table('notification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', inspector.dbtypes.UTCDateTime(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=True),
+    sa.Column('recipient', sa.String(length=20), nullable=False),
+    sa.Column('recipient_name', sa.String(length=60), nullable=True),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.CheckConstraint("kind IN ('warn', 'escalate')", name=op.f('ck_notification_kind_known')),
+    sa.CheckConstraint("recipient IN ('unit', 'unit_head')", name=op.f('ck_notification_recipient_known')),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_notification_case_id_case')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_notification_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_case_id'), ['case_id'], unique=False)
+        batch_op.create_index('ix_notification_unit_id_id', ['unit_id', 'id'], unique=False)
+
+    op.create_table('notification_read',
+    sa.Column('notification_id', sa.Integer(), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('read_at', inspector.dbtypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['account.id'], name=op.f('fk_notification_read_account_id_account')),
+    sa.ForeignKeyConstraint(['notification_id'], ['notification.id'], name=op.f('fk_notification_read_notification_id_notification')),
+    sa.PrimaryKeyConstraint('notification_id', 'account_id', name=op.f('pk_notification_read'))
+    )
     op.create_table('report',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.String(length=64), nullable=True),
@@ -270,6 +301,9 @@ def upgrade():
     sa.Column('category_id', sa.Integer(), nullable=True),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('warnings', sa.JSON(), nullable=False),
+    sa.Column('rating', sa.Integer(), nullable=True),
+    sa.Column('rating_note', sa.Text(), nullable=True),
+    sa.Column('rated_at', inspector.dbtypes.UTCDateTime(), nullable=True),
     sa.Column('case_id', sa.Integer(), nullable=True),
     sa.Column('created_at', inspector.dbtypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_report_case_id_case')),
@@ -340,10 +374,17 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_report_grid_id'))
         batch_op.drop_index(batch_op.f('ix_report_case_id'))
 
+    op.drop_table('notification_read')
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index('ix_notification_unit_id_id')
+        batch_op.drop_index(batch_op.f('ix_notification_case_id'))
+
+    op.drop_table('notification')
     op.drop_table('report')
     op.drop_table('case_event')
     op.drop_table('routing_rule')
     with op.batch_alter_table('case', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_lat_lon')
         batch_op.drop_index(batch_op.f('ix_case_district_id'))
         batch_op.drop_index('ix_case_unit_status_due')
         batch_op.drop_index('ix_case_status_due')
