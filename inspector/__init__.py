@@ -24,8 +24,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
 
     from . import errors
-    from .access import auth
+    from .access import auth, passwords
 
+    passwords.use_profile(app.config["PASSWORD_PROFILE"])
     auth.init_app(app)
     for blueprint in _blueprints():
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
@@ -37,8 +38,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )  # after auth and the blueprints: limits key on the actor and bind to views
 
     from . import cli
+    from .sla import service as sla
 
     cli.init_app(app)
+    sla.init_app(app)  # checks OFFICE_HOURS at start-up, adds `flask tick`
     return app
 
 
@@ -47,10 +50,25 @@ def _blueprints() -> list:
     from .categories.api import blp as categories_blp
     from .grid.api import blp as zones_blp
     from .org.api import blp as units_blp
+    from .photos.api import blp as photos_blp
     from .points.api import blp as points_blp
+    from .reports.api import blp as reports_blp
     from .routing.api import blp as routing_blp
+    from .sla.api import blp as notifications_blp
+    from .workflow.api import blp as cases_blp
 
-    return [auth_blp, units_blp, categories_blp, zones_blp, routing_blp, points_blp]
+    return [
+        auth_blp,
+        units_blp,
+        categories_blp,
+        zones_blp,
+        routing_blp,
+        points_blp,
+        photos_blp,
+        reports_blp,
+        cases_blp,
+        notifications_blp,
+    ]
 
 
 def _migrations_dir() -> str:

@@ -57,6 +57,26 @@ def accounts_create(
     click.echo(f"账号已保存 / account saved: {account.username} ({account.role})")
 
 
+audit_cli = AppGroup("audit", help="审计 / Audit")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Recompute every case timeline's hash chain; exit 1 when anything was altered."""
+    from .workflow.timeline import verify_all
+
+    problems = verify_all()
+    for p in problems:
+        click.echo(f"案件 case {p.case_id} 第 {p.seq} 条 event: {p.problem}", err=True)
+    if problems:
+        raise click.ClickException(f"发现 {len(problems)} 处篡改 / {len(problems)} problems found")
+    click.echo("案件流水校验通过 / every case timeline verifies")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(accounts_cli)
+    app.cli.add_command(audit_cli)
+    from .photos.cli import photos_cli
+
+    app.cli.add_command(photos_cli)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, jsonify
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -89,6 +91,13 @@ def _unexpected(exc: Exception):
     db.session.rollback()
     if isinstance(exc, HTTPException):
         return _http_error(exc)
+    if isinstance(exc, IntegrityError | StaleDataError):
+        # Two requests changed the same thing at once; the loser may reload and retry.
+        return error_response(
+            409,
+            "conflict",
+            "数据已被他人修改,请刷新后重试 / Changed concurrently, reload and retry",
+        )
     from flask import current_app
 
     current_app.logger.exception("unhandled error")

@@ -8,6 +8,7 @@ from .photos.models import Photo
 from .points.models import EvaluationPoint
 from .reports.models import Report
 from .routing.models import RoutingRule
+from .sla.models import Notification, NotificationRead
 from .workflow.models import Case, CaseCounter, CaseEvent
 
 __all__ = [
@@ -20,6 +21,8 @@ __all__ = [
     "Category",
     "EvaluationPoint",
     "IdempotencyRecord",
+    "Notification",
+    "NotificationRead",
     "Photo",
     "Report",
     "Revision",

@@ -60,9 +60,10 @@ def crawl(client, headers: dict[str, str], start: list[str]) -> dict[str, str]:
         if url in pages:
             continue
         response = client.get(url, headers=headers)
-        pages[url] = response.get_data(as_text=True)
-        if not response.is_json:
+        if not response.is_json:  # photos: binary, and no phone numbers inside
+            pages[url] = ""
             continue
+        pages[url] = response.get_data(as_text=True)
         body = response.get_json()
         if isinstance(body, dict) and body.get("next_cursor"):
             queue.append(_with_cursor(url, body["next_cursor"]))
@@ -90,7 +91,29 @@ def _account_phone(username: str) -> Callable[[World, str], None]:
     return plant
 
 
+def _report_phone(world_key: str) -> Callable[[World, str], None]:
+    def plant(world: World, phone: str) -> None:
+        from inspector.reports.models import Report
+
+        if world_key == "token":
+            from inspector.reports.service import report_by_token
+
+            report = report_by_token(world.values["token"])
+        else:
+            report = db.session.get(Report, world.values[world_key])
+        report.phone = phone
+
+    return plant
+
+
+# Who may call a reporter back: admins, dispatchers who see the case, the grid worker of its grid.
+_REPORT_PHONE_SEEN = frozenset({"admin", "dispatcher", "gridworker"})
+
 PHONE_PLANTS: list[PhonePlant] = [
+    # A resident's tip (dispatched to zfj): not for the unit, supervisors, other residents.
+    PhonePlant("13700137000", _REPORT_PHONE_SEEN, _report_phone("report_id")),
+    # An anonymous tip, followed by tracking token: the token holder does not get it back either.
+    PhonePlant("13600136000", _REPORT_PHONE_SEEN, _report_phone("token")),
     # A resident's own account: admins manage accounts, he sees himself in /me.
     PhonePlant(
         "13800138000", frozenset({"admin", "resident_other"}), _account_phone("resident_other")

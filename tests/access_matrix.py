@@ -97,8 +97,83 @@ def plant_accounts(world: World) -> None:
     world.values.update(lat=lat, lon=lon)
 
 
+def plant_case(world: World) -> None:
+    """A resident's report in WEST_GRID, dispatched to zfj and escalated (so a notice exists),
+    and an anonymous report whose tracking token the public rows use."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from inspector.access.actor import ANONYMOUS as NOBODY
+    from inspector.access.models import Account
+    from inspector.access.service import actor_of
+    from inspector.reports.service import ReportInput, submit_report
+    from inspector.sla.models import Notification
+    from inspector.timeutil import utcnow
+    from inspector.workflow.service import ActionInput, perform
+
+    from .images import jpeg
+
+    def actor(name: str):  # noqa: ANN202
+        return actor_of(db.session.scalar(db.select(Account).where(Account.username == name)))
+
+    lat, lon = world.values["lat"], world.values["lon"]
+
+    def report(who, client_id: str):  # noqa: ANN001, ANN202
+        files = [FileStorage(io.BytesIO(jpeg(lat, lon, taken_at=utcnow())), "p.jpg")]
+        data = ReportInput(lat=lat, lon=lon, category_code="0101", client_id=client_id)
+        return submit_report(who, data, files, utcnow())
+
+    mine, _ = report(actor("resident"), "7d1f0c2e-0000-4000-8000-000000000001")
+    perform(mine.case, actor("dispatcher"), "file", ActionInput(), utcnow())
+    perform(mine.case, actor("dispatcher"), "dispatch", ActionInput(unit_code="zfj"), utcnow())
+    perform(mine.case, actor("supervisor"), "escalate", ActionInput(), utcnow())
+    _anon, token = report(NOBODY, "7d1f0c2e-0000-4000-8000-000000000002")
+    notice = db.session.scalar(db.select(Notification).where(Notification.case_id == mine.case.id))
+    world.values.update(
+        case_id=mine.case.id,
+        report_id=mine.id,
+        photo_id=mine.photos[0].id,
+        notification_id=notice.id,
+        token=token,
+    )
+
+
 # Each planter adds objects to the database and their ids to world.values (inside an app context).
-PLANTERS: list[Callable[[World], None]] = [plant_accounts]
+PLANTERS: list[Callable[[World], None]] = [plant_accounts, plant_case]
+
+# Who sees the planted case (a resident's report in WEST_GRID, dispatched to zfj): exact answers.
+_CASE_SEEN = {
+    "anonymous": 404,
+    "resident": 200,
+    "resident_other": 404,
+    "volunteer": 404,
+    "gridworker": 200,
+    "gridworker_other": 404,
+    "unitstaff": 200,
+    "unitstaff_other": 404,
+    "dispatcher": 200,
+    "dispatcher_east": 404,
+    "supervisor": 200,
+    "supervisor_west": 200,
+    "admin": 200,
+}
+_PHOTO_SEEN = {**_CASE_SEEN, "anonymous": 401}
+_ORIGINAL_SEEN = {**_PHOTO_SEEN, "resident": 404}
+# Escalating is for supervisors (and admins); who cannot see the case gets 404, not 403.
+_ESCALATE = {actor: (status if status == 404 else 403) for actor, status in _CASE_SEEN.items()} | {
+    "supervisor": 200,
+    "supervisor_west": 200,
+    "admin": 200,
+}
+_NOTICE_READ = {
+    "unitstaff": 200,
+    "unitstaff_other": 404,
+    "dispatcher": 200,
+    "dispatcher_east": 404,
+    "supervisor": 200,
+    "supervisor_west": 200,
+}
 
 
 def plant_world(app: Flask) -> World:
@@ -171,6 +246,8 @@ ROWS: list[Row] = [
     Row("POST", "/zones/import", ONLY_ADMIN, {"type": "FeatureCollection", "features": []}),
     Row("GET", "/zones/locate?lat={lat}&lon={lon}", PUBLIC),
     Row("GET", "/zones", STAFF),
+    Row("GET", "/zones/export", STAFF),
+    Row("GET", "/coords/convert?lat={lat}&lon={lon}&from=wgs84&to=gcj02", PUBLIC),
     Row(
         "POST",
         "/routing-rules",
@@ -185,6 +262,27 @@ ROWS: list[Row] = [
         {"code": "mp1", "name": "矩阵点位", "kind": "park", "unit_code": "ylj", "polygon": _SQUARE},
     ),
     Row("GET", "/points", STAFF),
+    # 随手拍 intake and follow-up
+    Row("POST", "/reports", PUBLIC, {"description": "JSON instead of multipart: a clear 4xx"}),
+    Row("GET", "/reports/{report_id}", PUBLIC, expect=_CASE_SEEN),
+    Row("GET", "/reports/track?token={token}", PUBLIC),
+    Row("GET", "/me/reports", ANY),
+    # cases
+    Row("GET", "/cases", ANY),
+    Row("GET", "/cases/{case_id}", PUBLIC, expect=_CASE_SEEN),
+    Row("POST", "/cases/{case_id}/escalate", PUBLIC, {"note": "督办"}, expect=_ESCALATE),
+    # photos (bearer requests; signed URLs are tested in test_photos_api)
+    Row("GET", "/photos/{photo_id}/display.jpg", PUBLIC, expect=_PHOTO_SEEN),
+    Row("GET", "/photos/{photo_id}/thumb.jpg", PUBLIC, expect=_PHOTO_SEEN),
+    Row("GET", "/photos/{photo_id}/original", PUBLIC, expect=_ORIGINAL_SEEN),
+    # notifications of the tick job and of escalations
+    Row("GET", "/notifications", frozenset({UNIT_STAFF, DISPATCHER, SUPERVISOR})),
+    Row(
+        "POST",
+        "/notifications/{notification_id}/read",
+        frozenset({UNIT_STAFF, DISPATCHER, SUPERVISOR}),
+        expect=_NOTICE_READ,
+    ),
 ]
 
 

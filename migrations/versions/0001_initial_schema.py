@@ -194,6 +194,7 @@ def upgrade():
     sa.Column('dispatched_at', inspector.dbtypes.UTCDateTime(), nullable=True),
     sa.Column('due_at', inspector.dbtypes.UTCDateTime(), nullable=True),
     sa.Column('warned_at', inspector.dbtypes.UTCDateTime(), nullable=True),
+    sa.Column('escalated_due_at', inspector.dbtypes.UTCDateTime(), nullable=True),
     sa.Column('rectified_at', inspector.dbtypes.UTCDateTime(), nullable=True),
     sa.Column('closed_at', inspector.dbtypes.UTCDateTime(), nullable=True),
     sa.Column('rework_count', sa.Integer(), nullable=False),
@@ -256,6 +257,34 @@ def upgrade():
     sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_case_event_case_id_case')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case_event')),
     sa.UniqueConstraint('case_id', 'seq', name=op.f('uq_case_event_case_id_seq'))
+    )
+    op.create_table('notification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', inspector.dbtypes.UTCDateTime(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=True),
+    sa.Column('recipient', sa.String(length=20), nullable=False),
+    sa.Column('recipient_name', sa.String(length=60), nullable=True),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.CheckConstraint("kind IN ('warn', 'escalate')", name=op.f('ck_notification_kind_known')),
+    sa.CheckConstraint("recipient IN ('unit', 'unit_head')", name=op.f('ck_notification_recipient_known')),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_notification_case_id_case')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_notification_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_case_id'), ['case_id'], unique=False)
+        batch_op.create_index('ix_notification_unit_id_id', ['unit_id', 'id'], unique=False)
+
+    op.create_table('notification_read',
+    sa.Column('notification_id', sa.Integer(), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('read_at', inspector.dbtypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['account.id'], name=op.f('fk_notification_read_account_id_account')),
+    sa.ForeignKeyConstraint(['notification_id'], ['notification.id'], name=op.f('fk_notification_read_notification_id_notification')),
+    sa.PrimaryKeyConstraint('notification_id', 'account_id', name=op.f('pk_notification_read'))
     )
     op.create_table('report',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -345,6 +374,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_report_grid_id'))
         batch_op.drop_index(batch_op.f('ix_report_case_id'))
 
+    op.drop_table('notification_read')
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index('ix_notification_unit_id_id')
+        batch_op.drop_index(batch_op.f('ix_notification_case_id'))
+
+    op.drop_table('notification')
     op.drop_table('report')
     op.drop_table('case_event')
     op.drop_table('routing_rule')

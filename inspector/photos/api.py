@@ -1,0 +1,91 @@
+"""Serving photos. A valid `sig` (signed URL from photo_json) is enough, without login: <img>
+cannot send a bearer token. Without `sig`, a bearer token and the access policy decide.
+Anything not visible answers 404, so ids cannot be probed."""
+
+from __future__ import annotations
+
+from flask import current_app, request, send_file
+from flask_smorest import Blueprint
+
+from ..access.auth import current_actor, public
+from ..errors import ApiError, not_found
+from ..extensions import db
+from ..http import commit
+from . import urls
+from .models import Photo
+from .service import ensure_derivatives, may_fetch, open_stored
+from .storage import derived_key
+
+blp = Blueprint("photos", __name__, description="照片 / Photos")
+
+# Derivatives are keyed by the original's SHA-256: their bytes never change for a URL's photo.
+DERIVED_CACHE = "private, max-age=604800, immutable"
+ORIGINAL_CACHE = "private, max-age=3600"
+_EXT = {"image/jpeg": "jpg", "image/png": "png", "image/heic": "heic", "image/webp": "webp"}
+
+
+def _photo_for(photo_id: int, variant: str) -> Photo:
+    token = request.args.get("sig")
+    if token is not None:
+        problem = urls.verify(current_app.config["SECRET_KEY"], token, photo_id, variant)
+        if problem == "expired":
+            raise ApiError(403, "signature_expired", "链接已过期,请刷新 / Link expired, reload")
+        if problem:
+            raise ApiError(403, "invalid_signature", "链接签名无效 / Invalid link signature")
+        photo = db.session.get(Photo, photo_id)
+        if photo is None:
+            raise not_found("照片 / Photo")
+        return photo
+    actor = current_actor()
+    if actor.anonymous:
+        raise ApiError(401, "unauthorized", "需要登录或签名链接 / Login or signed link required")
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or not may_fetch(actor, photo, variant):
+        raise not_found("照片 / Photo")
+    return photo
+
+
+def _send(stream, mimetype: str, etag: str, cache: str, filename: str | None = None):  # noqa: ANN001
+    response = send_file(
+        stream, mimetype=mimetype, etag=etag, conditional=True, download_name=filename
+    )
+    response.headers["Cache-Control"] = cache
+    response.headers.pop("Expires", None)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if filename:
+        response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _derived(photo_id: int, variant: str):
+    photo = _photo_for(photo_id, variant)
+    had_hash = photo.phash is not None
+    ensure_derivatives(photo)
+    if not had_hash:
+        commit()  # the perceptual hash was computed with the first decode
+    stream = open_stored(photo, derived_key(photo.sha256, variant))
+    return _send(stream, "image/jpeg", f"{photo.sha256}-{variant}", DERIVED_CACHE)
+
+
+@blp.route("/photos/<int:photo_id>/display.jpg", methods=["GET"])
+@public("<img> cannot send a token: a signed URL suffices; otherwise bearer + policy")
+def display(photo_id: int):
+    """Display size (≤1280 px), upright, no EXIF. Made on first request, then cached."""
+    return _derived(photo_id, "display")
+
+
+@blp.route("/photos/<int:photo_id>/thumb.jpg", methods=["GET"])
+@public("<img> cannot send a token: a signed URL suffices; otherwise bearer + policy")
+def thumb(photo_id: int):
+    """Thumbnail (≤320 px), upright, no EXIF."""
+    return _derived(photo_id, "thumb")
+
+
+@blp.route("/photos/<int:photo_id>/original", methods=["GET"])
+@public("signed original URLs are only issued to staff; otherwise bearer + policy")
+def original(photo_id: int):
+    """The untouched original (EXIF and GPS included): staff who may see the case only."""
+    photo = _photo_for(photo_id, "original")
+    name = f"{photo.sha256}.{_EXT.get(photo.mime, 'bin')}"
+    stream = open_stored(photo, photo.storage_key)
+    return _send(stream, photo.mime, photo.sha256, ORIGINAL_CACHE, name)

@@ -1,0 +1,256 @@
+"""Photo use cases: accept uploads, warn about mismatched EXIF, make derivatives, serialise.
+
+Services flush and never commit (the view owns the transaction). Originals are written and
+fsynced before their row is flushed, so a committed row always has its file; a file whose row
+never committed (crash, rollback) is removed later by `sweep` (see cli.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+from werkzeug.datastructures import FileStorage
+
+from ..access.actor import Actor
+from ..access.policy import can_see_case, can_see_original
+from ..errors import ApiError, invalid
+from ..extensions import db
+from ..timeutil import iso_local
+from . import urls
+from .checks import Thresholds, first_position, warnings_for
+from .derive import VARIANTS, make_derivatives
+from .models import Photo
+from .similar import hamming, parts
+from .storage import FileSystemStorage, Storage, derived_key, original_key
+from .validate import inspect_image, invalid_image
+
+MAX_FILES = 9
+API_PREFIX = "/api/v1"
+
+
+def storage() -> Storage:
+    """The app's photo store (one per app; hosts share MEDIA_DIR)."""
+    store = current_app.extensions.get("photo_storage")
+    if store is None:
+        store = FileSystemStorage(current_app.config["MEDIA_DIR"])
+        current_app.extensions["photo_storage"] = store
+    return store
+
+
+def _read(upload: FileStorage, max_bytes: int) -> bytes:
+    # One byte over the limit is enough to know it is too large; never read a huge body whole.
+    return upload.stream.read(max_bytes + 1) if upload and upload.stream else b""
+
+
+def accept_uploads(files: list[FileStorage], uploader_id: int | None) -> list[Photo]:
+    """Validate every file first (one bad file: ApiError, nothing stored), then store the
+    originals durably and add unattached Photo rows (flushed, not committed)."""
+    files = [f for f in files if f is not None and (f.filename or f.stream)]
+    if not 1 <= len(files) <= MAX_FILES:
+        raise invalid(
+            f"需要 1 至 {MAX_FILES} 张照片 / 1 to {MAX_FILES} photos are required",
+            fields={"photo": [f"1..{MAX_FILES} files"]},
+        )
+    cfg = current_app.config
+    max_bytes = int(cfg["MAX_UPLOAD_MB"]) * 1024 * 1024
+    zone = ZoneInfo(cfg.get("TIMEZONE") or "Asia/Shanghai")
+    checked = []
+    for index, upload in enumerate(files):
+        data = _read(upload, max_bytes)
+        try:
+            info = inspect_image(data, max_bytes, int(cfg["MAX_IMAGE_PIXELS"]), zone)
+        except ApiError as exc:
+            exc.details.setdefault("photo_index", index)
+            raise
+        checked.append((data, info))
+    store = storage()
+    photos = []
+    for position, (data, info) in enumerate(checked):
+        sha = hashlib.sha256(data).hexdigest()
+        key = original_key(sha)
+        store.put(key, data, durable=True)  # on disk before the row exists
+        meta = info.meta
+        photo = Photo(
+            sha256=sha,
+            storage_key=key,
+            mime=info.mime,
+            size_bytes=len(data),
+            width=info.width,
+            height=info.height,
+            orientation=meta.orientation,
+            taken_at=meta.taken_at,
+            taken_at_offset=meta.taken_at_offset,
+            gps_lat=meta.gps_lat,
+            gps_lon=meta.gps_lon,
+            gps_alt=meta.gps_alt,
+            gps_direction=meta.gps_direction,
+            camera_make=meta.camera_make,
+            camera_model=meta.camera_model,
+            phash=None,  # filled when the pixels are first decoded (ensure_derivatives)
+            position=position,
+            uploaded_by_id=uploader_id,
+        )
+        db.session.add(photo)
+        photos.append(photo)
+    db.session.flush()
+    return photos
+
+
+def _thresholds() -> Thresholds:
+    cfg = current_app.config
+    return Thresholds(float(cfg["GPS_MISMATCH_M"]), float(cfg["PHOTO_MAX_AGE_H"]))
+
+
+def photo_warnings(
+    photos: Sequence[Photo], lat: float | None, lon: float | None, reported_at: datetime
+) -> list[dict[str, Any]]:
+    """Warnings for dispatchers (gps_mismatch, photo_too_old, photo_time_in_future)."""
+    return warnings_for(photos, lat, lon, reported_at, _thresholds())
+
+
+def position_from_photos(photos: Sequence[Photo]) -> tuple[float, float] | None:
+    """(lat, lon) of the first photo with EXIF GPS: a report without device position may use it."""
+    return first_position(photos)
+
+
+def signed_url(photo: Photo, variant: str) -> str:
+    ttl_s = float(current_app.config["PHOTO_URL_TTL_H"]) * 3600
+    token = urls.sign(current_app.config["SECRET_KEY"], photo.id, variant, ttl_s)
+    return f"{API_PREFIX}/photos/{photo.id}/{urls.VARIANT_FILES[variant]}?sig={token}"
+
+
+def photo_json(photo: Photo, *, original_allowed: bool) -> dict[str, Any]:
+    """Signed URLs: whoever gets this JSON may fetch the derivatives (and, staff, the original)."""
+    body: dict[str, Any] = {
+        "id": photo.id,
+        "url": signed_url(photo, "display"),
+        "thumb_url": signed_url(photo, "thumb"),
+        "taken_at": iso_local(photo.taken_at),
+        "exif_gps": (
+            {"lat": photo.gps_lat, "lon": photo.gps_lon} if photo.gps_lat is not None else None
+        ),
+    }
+    if original_allowed:
+        body["original_url"] = signed_url(photo, "original")
+    return body
+
+
+def ensure_derivatives(photo: Photo) -> None:
+    """Make display + thumbnail if missing (any host can: they share storage) and fill the
+    perceptual hash. Changes photo.phash: the caller commits."""
+    store = storage()
+    keys = {variant: derived_key(photo.sha256, variant) for variant in VARIANTS}
+    if photo.phash is not None and all(store.exists(key) for key in keys.values()):
+        return
+    original = read_original(photo)
+    try:
+        made = make_derivatives(original)
+    except (OSError, ValueError, SyntaxError) as exc:  # pixels broken past what upload checks
+        raise invalid_image("无法解码 cannot decode") from exc
+    # Derivatives can always be made again: atomic but not fsynced.
+    store.put(keys["display"], made.display, durable=False)
+    store.put(keys["thumb"], made.thumb, durable=False)
+    if photo.phash is None:
+        photo.phash = made.phash
+        db.session.flush()
+
+
+def missing_file(photo: Photo) -> ApiError:
+    current_app.logger.error("photo %s: stored file %s is missing", photo.id, photo.storage_key)
+    return ApiError(404, "photo_file_missing", "照片文件缺失 / Photo file missing")
+
+
+def read_original(photo: Photo) -> bytes:
+    try:
+        return storage().read(photo.storage_key)
+    except FileNotFoundError as exc:  # should not happen: rows are written after their file
+        raise missing_file(photo) from exc
+
+
+def open_stored(photo: Photo, key: str):  # noqa: ANN201 - a path or a binary file object
+    """A local path where there is one (size, ranges, sendfile), else an open stream."""
+    store = storage()
+    path = store.local_path(key)
+    if path is not None:
+        return path
+    try:
+        return store.open(key)
+    except FileNotFoundError as exc:
+        raise missing_file(photo) from exc
+
+
+def case_of(photo: Photo):  # noqa: ANN201 - Case | None (workflow imports would be circular)
+    if photo.report is not None and photo.report.case is not None:
+        return photo.report.case
+    if photo.event is not None:
+        return photo.event.case
+    return None
+
+
+def may_fetch(actor: Actor, photo: Photo, variant: str) -> bool:
+    """For bearer requests without a signature: the same rules as the JSON that hands out URLs."""
+    if actor.anonymous:
+        return False
+    from ..workflow.facts import case_facts
+
+    case = case_of(photo)
+    facts = case_facts(case) if case is not None else None
+    if variant == "original":
+        return can_see_original(actor, facts)
+    if facts is not None and can_see_case(actor, facts):
+        return True
+    report = photo.report
+    if report is not None and report.reporter_id == actor.account_id:
+        return True
+    return photo.report is None and photo.event is None and photo.uploaded_by_id == actor.account_id
+
+
+def unreferenced_shas(shas: set[str]) -> set[str]:
+    if not shas:
+        return set()
+    found: set[str] = set()
+    ordered = sorted(shas)
+    for start in range(0, len(ordered), 500):
+        batch = ordered[start : start + 500]
+        found.update(db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(batch))))
+    return shas - found
+
+
+def same_picture(photo: Photo, max_distance: int = 6, limit: int = 20) -> list[Photo]:
+    """Other photo rows showing the same picture: identical bytes (SHA-256), or, once the
+    perceptual hash is known (after the first view or `photos derive`), a pHash within
+    `max_distance` bits, which survives re-encoding, resizing and EXIF edits. Newest first; the
+    caller decides which of them belong to another case and flags it."""
+    rows = list(
+        db.session.scalars(
+            select(Photo)
+            .where(Photo.sha256 == photo.sha256, Photo.id != photo.id)
+            .order_by(Photo.id.desc())
+            .limit(limit)
+        )
+    )
+    if photo.phash is None or len(rows) >= limit:
+        return rows
+    seen = {row.id for row in rows} | {photo.id}
+    near = [
+        row
+        for row in db.session.scalars(near_phash_query(photo.phash, max_distance))
+        if row.id not in seen and hamming(row.phash, photo.phash) <= max_distance
+    ]
+    return sorted(rows + near, key=lambda row: row.id, reverse=True)[:limit]
+
+
+def near_phash_query(phash: str, max_distance: int):  # noqa: ANN201 - a Select
+    """Candidates sharing one pigeonhole run (plain substr: same on SQLite and PostgreSQL);
+    the caller checks the exact distance."""
+    conditions = [
+        func.substr(Photo.phash, start, length) == digits
+        for start, length, digits in parts(phash, max_distance)
+    ]
+    return select(Photo).where(Photo.phash.is_not(None), or_(*conditions))

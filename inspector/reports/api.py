@@ -1,0 +1,115 @@
+"""POST /reports (随手拍 intake, idempotent by client_id), GET /reports/<id>, GET /me/reports."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..access.auth import current_actor, public, require_roles
+from ..access.limits import rate_limited
+from ..access.policy import can_see_case
+from ..access.roles import ROLES
+from ..errors import ApiError, not_found
+from ..extensions import db
+from ..grid.coords import SYSTEMS
+from ..pagination import PageArgs, paginate
+from ..timeutil import utcnow
+from ..workflow.facts import case_facts
+from ..workflow.present import report_json
+from .models import Report
+from .service import ReportInput, replay, report_by_token, submit_report, token_hash
+
+blp = Blueprint("reports", __name__, description="随手拍上报 / Reports")
+
+
+class ReportForm(Schema):
+    lat = fields.Float(load_default=None, validate=validate.Range(min=-90, max=90))
+    lon = fields.Float(load_default=None, validate=validate.Range(min=-180, max=180))
+    coord_sys = fields.String(load_default="wgs84", validate=validate.OneOf(SYSTEMS))
+    accuracy_m = fields.Float(load_default=None, validate=validate.Range(min=0, max=100_000))
+    category_code = fields.String(load_default=None, validate=validate.Length(max=20))
+    description = fields.String(load_default=None, validate=validate.Length(max=2000))
+    client_id = fields.UUID(load_default=None)
+    phone = fields.String(load_default=None, validate=validate.Regexp(r"^\+?[0-9][0-9 \-]{4,19}$"))
+    source = fields.String(load_default=None)
+
+
+class TokenArgs(Schema):
+    token = fields.String(load_default=None)
+
+
+def _answer(report: Report, token: str | None, status: int):
+    body = report_json(report, current_actor())
+    if token:
+        body["tracking_token"] = token
+    return body, status
+
+
+@blp.route("/reports", methods=["POST"])
+@public("随手拍: residents may report without an account / anonymous reports are allowed")
+@rate_limited("submit")
+@blp.arguments(ReportForm, location="form")
+def create_report(form: dict):
+    actor = current_actor()
+    client_id = str(form["client_id"]) if form["client_id"] else None
+    data = ReportInput(**{**form, "client_id": client_id})
+    if client_id and (existing := replay(actor, client_id)) is not None:
+        return _answer(existing, _token_for(existing, actor), 200)
+    files = request.files.getlist("photo")
+    try:
+        report, token = submit_report(actor, data, files, utcnow())
+        db.session.commit()
+    except IntegrityError as exc:  # the same client_id won a race on another process
+        db.session.rollback()
+        existing = replay(actor, client_id) if client_id else None
+        if existing is None:
+            raise ApiError(409, "conflict", "请重试 / please retry") from exc
+        return _answer(existing, _token_for(existing, actor), 200)
+    return _answer(report, token, 201)
+
+
+def _token_for(report: Report, actor) -> str | None:  # noqa: ANN001
+    if not actor.anonymous:
+        return None
+    from .service import tracking_token
+
+    return tracking_token(report)
+
+
+@blp.route("/reports/<int:report_id>", methods=["GET"])
+@public("anonymous reporters follow with their tracking token; others by the case policy")
+@blp.arguments(TokenArgs, location="query")
+def get_report(args: dict, report_id: int):
+    actor = current_actor()
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise not_found("上报 / Report")
+    own = actor.account_id is not None and report.reporter_id == actor.account_id
+    by_token = bool(args["token"]) and report.tracking_token_hash == token_hash(args["token"])
+    staff = report.case is not None and can_see_case(actor, case_facts(report.case))
+    if not (own or by_token or staff):
+        raise not_found("上报 / Report")
+    return report_json(report, actor)
+
+
+@blp.route("/reports/track", methods=["GET"])
+@public("anonymous follow-up by tracking token alone")
+@blp.arguments(TokenArgs, location="query")
+def track_report(args: dict):
+    """Anonymous follow-up by tracking token alone (the phone may have lost the report id)."""
+    report = report_by_token(args["token"]) if args["token"] else None
+    if report is None:
+        raise not_found("上报 / Report")
+    return report_json(report, current_actor())
+
+
+@blp.route("/me/reports", methods=["GET"])
+@require_roles(*ROLES)
+@blp.arguments(PageArgs, location="query")
+def my_reports(args: dict):
+    actor = current_actor()
+    query = select(Report).where(Report.reporter_id == actor.account_id)
+    return paginate(query, Report.id, args, lambda r: report_json(r, actor))

@@ -1,0 +1,227 @@
+"""随手拍 intake: a phone's report becomes a Report and a Case, exactly once per client_id."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+
+from ..access.actor import Actor
+from ..access.roles import ADMIN, DISPATCHER, GRID_WORKER, RESIDENT, SUPERVISOR, VOLUNTEER
+from ..categories.service import category_by_code
+from ..errors import ApiError
+from ..extensions import db
+from ..grid.coords import to_wgs84
+from ..grid.service import Location, locate
+from ..photos.service import accept_uploads, photo_warnings, position_from_photos
+from ..points.service import point_at
+from ..workflow.models import Case
+from ..workflow.nearby import find_duplicate, find_recurrence
+from ..workflow.numbers import next_case_number
+from ..workflow.timeline import append_event
+from .models import Report
+
+STAFF_SOURCES = ("hotline", "covert", "media")
+
+
+@dataclass
+class ReportInput:
+    lat: float | None = None
+    lon: float | None = None
+    coord_sys: str = "wgs84"
+    accuracy_m: float | None = None
+    category_code: str | None = None
+    description: str | None = None
+    client_id: str | None = None
+    phone: str | None = None
+    source: str | None = None
+
+
+def tracking_token(report: Report) -> str:
+    """Derived from the phone's client_id when there is one, so a retried upload gets it again."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"track:{report.client_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def report_by_client_id(client_id: str) -> Report | None:
+    return db.session.scalar(select(Report).where(Report.client_id == client_id))
+
+
+def report_by_token(token: str) -> Report | None:
+    return db.session.scalar(select(Report).where(Report.tracking_token_hash == token_hash(token)))
+
+
+def replay(actor: Actor, client_id: str) -> Report | None:
+    """The report a retry refers to; another caller's client_id is a conflict, never a leak."""
+    report = report_by_client_id(client_id)
+    if report is None:
+        return None
+    if report.reporter_id != actor.account_id:
+        raise ApiError(409, "client_id_conflict", "client_id 已被使用 / client_id already used")
+    return report
+
+
+def _source(actor: Actor, requested: str | None) -> str:
+    by_role = {GRID_WORKER: "patrol", RESIDENT: "tip", VOLUNTEER: "volunteer"}
+    if actor.role in (DISPATCHER, SUPERVISOR, ADMIN):
+        default = "covert" if actor.role == SUPERVISOR else "hotline"
+        if requested and requested not in STAFF_SOURCES:
+            raise ApiError(422, "invalid_input", "来源无效 / invalid source", {"field": "source"})
+        return requested or default
+    return by_role.get(actor.role or RESIDENT, "patrol")
+
+
+def _initial_status(source: str, has_category: bool) -> str:
+    if source in ("tip", "volunteer"):
+        return "verifying"
+    if source == "patrol" and has_category:
+        return "filed"
+    return "new"
+
+
+def _position(data: ReportInput, photos: list) -> tuple[float, float, str]:
+    if data.lat is not None and data.lon is not None:
+        lat, lon = to_wgs84(data.lat, data.lon, data.coord_sys)
+        return lat, lon, "device"
+    from_photo = position_from_photos(photos)
+    if from_photo is None:
+        raise ApiError(
+            422,
+            "position_required",
+            "缺少位置:请开启定位或使用带位置信息的照片 / lat/lon required (no GPS in the photos)",
+        )
+    return from_photo[0], from_photo[1], "photo"
+
+
+def _locate(lat: float, lon: float) -> Location:
+    try:
+        return locate(lat, lon, snap_m=current_app.config["SNAP_DISTANCE_M"])
+    except ApiError as exc:
+        if exc.code == "outside_city":
+            raise ApiError(422, "outside_city", exc.message) from exc
+        raise
+
+
+def submit_report(
+    actor: Actor, data: ReportInput, files: list[FileStorage], now: datetime
+) -> tuple[Report, str | None]:
+    """Store photos, place the report on the grid and open its case. Returns (report, token)."""
+    category = category_by_code(data.category_code) if data.category_code else None
+    photos = accept_uploads(files, actor.account_id)
+    lat, lon, position_source = _position(data, photos)
+    location = _locate(lat, lon)
+    source = _source(actor, data.source)
+    status = _initial_status(source, category is not None)
+    cfg = current_app.config
+    report = Report(
+        client_id=data.client_id,
+        reporter_id=actor.account_id,
+        source=source,
+        phone=data.phone if actor.anonymous or actor.role in (RESIDENT, VOLUNTEER) else None,
+        lat=lat,
+        lon=lon,
+        accuracy_m=data.accuracy_m,
+        position_source=position_source,
+        grid_id=location.grid_id,
+        category=category,
+        description=data.description,
+        created_at=now,
+    )
+    token = None
+    if actor.anonymous:
+        report.client_id = data.client_id or f"anon-{secrets.token_hex(16)}"
+        token = tracking_token(report)
+        report.tracking_token_hash = token_hash(token)
+    warnings = photo_warnings(photos, lat, lon, now)
+    if location.snapped_m is not None:
+        warnings.append(
+            {
+                "code": "snapped_to_grid",
+                "message": f"位置在网格缝隙,已就近归入网格(相距{location.snapped_m:.0f}米) / snapped to nearest grid",
+            }
+        )
+    case = _open_case(report, location, category, status, now)
+    warnings += _nearby_warnings(case, cfg, now)
+    report.warnings = warnings
+    for photo in photos:
+        photo.report = report
+    report.case = case
+    db.session.add(report)
+    append_event(
+        case,
+        actor,
+        "report",
+        None,
+        status,
+        note=data.description,
+        data={"source": source, "warnings": [w["code"] for w in warnings]},
+        photos=photos,
+        at=now,
+    )
+    if status == "filed":
+        case.filed_at = now
+    db.session.flush()
+    return report, token
+
+
+def _open_case(report: Report, location: Location, category, status: str, now: datetime) -> Case:  # noqa: ANN001
+    chain = location.chain
+    point = point_at(report.lat, report.lon)
+    case = Case(
+        number=next_case_number(now),
+        status=status,
+        source=report.source,
+        category=category,
+        grid_id=location.grid_id,
+        community_id=chain.get("community", {}).get("id"),
+        subdistrict_id=chain.get("subdistrict", {}).get("id"),
+        district_id=chain.get("district", {}).get("id"),
+        point_id=point.id if point else None,
+        lat=report.lat,
+        lon=report.lon,
+        description=report.description,
+        created_at=now,
+    )
+    db.session.add(case)
+    db.session.flush()
+    return case
+
+
+def _nearby_warnings(case: Case, cfg, now: datetime) -> list[dict]:  # noqa: ANN001
+    warnings = []
+    radius = cfg["DUPLICATE_RADIUS_M"]
+    duplicate = find_duplicate(case.category_id, case.lat, case.lon, radius, exclude_id=case.id)
+    if duplicate is not None:
+        case.duplicate_of_id = duplicate.id
+        warnings.append(
+            {
+                "code": "possible_duplicate",
+                "message": f"附近已有同类未办结案件 {duplicate.number},可合并 / possible duplicate of case {duplicate.number}",
+                "case_id": duplicate.id,
+                "case_number": duplicate.number,
+            }
+        )
+    recurrence = find_recurrence(
+        case.category_id, case.lat, case.lon, radius, cfg["RECURRENCE_DAYS"], now
+    )
+    if recurrence is not None:
+        case.recurrence_of_id = recurrence.id
+        warnings.append(
+            {
+                "code": "recurrence",
+                "message": f"同一地点问题反弹(原案件 {recurrence.number}) / recurrence of case {recurrence.number}",
+                "case_id": recurrence.id,
+                "case_number": recurrence.number,
+            }
+        )
+    return warnings

@@ -1,0 +1,108 @@
+"""Notifications of the SLA job: a unit reads its own; dispatchers and supervisors read all."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+from sqlalchemy import exists, select
+
+from ..access.actor import Actor
+from ..access.auth import current_actor, require_roles
+from ..access.roles import DISPATCHER, SUPERVISOR, UNIT_STAFF
+from ..access.scopes import visible_cases
+from ..errors import not_found
+from ..extensions import db
+from ..http import commit
+from ..pagination import PageArgs, paginate
+from ..timeutil import iso_local
+from ..workflow.models import Case
+from .models import KINDS, Notification, NotificationRead
+from .rules import LEVEL_NAMES
+
+blp = Blueprint("notifications", __name__, description="通知 / Notifications")
+
+READERS = (UNIT_STAFF, DISPATCHER, SUPERVISOR)
+
+
+class NotificationArgs(PageArgs):
+    unread = fields.Boolean(load_default=False)
+    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
+    case_id = fields.Integer(load_default=None)
+
+
+def _visible(actor: Actor):
+    """Unit staff: what was addressed to their unit. Others: notices of the cases they may see."""
+    if actor.role == UNIT_STAFF:
+        return Notification.unit_id == actor.unit_id
+    return Notification.case_id.in_(select(Case.id).where(visible_cases(actor)))
+
+
+def _was_read(actor: Actor):
+    return exists().where(
+        NotificationRead.notification_id == Notification.id,
+        NotificationRead.account_id == actor.account_id,
+    )
+
+
+def notification_json(n: Notification, read_at=None) -> dict:
+    return {
+        "id": n.id,
+        "created_at": iso_local(n.created_at),
+        "kind": n.kind,
+        "level": n.level,
+        "level_name": LEVEL_NAMES.get(n.level) if n.level else None,
+        "recipient": n.recipient,
+        "recipient_name": n.recipient_name,
+        "message": n.message,
+        "case": {"id": n.case_id, "number": n.case.number if n.case else None},
+        "unit_code": n.unit.code if n.unit else None,
+        "read": read_at is not None,
+        "read_at": iso_local(read_at),
+    }
+
+
+@blp.route("/notifications", methods=["GET"])
+@require_roles(*READERS)
+@blp.arguments(NotificationArgs, location="query")
+def list_notifications(args: dict):
+    actor = current_actor()
+    query = select(Notification).where(_visible(actor))
+    if args["unread"]:
+        query = query.where(~_was_read(actor))
+    if args["kind"]:
+        query = query.where(Notification.kind == args["kind"])
+    if args["case_id"]:
+        query = query.where(Notification.case_id == args["case_id"])
+    page = paginate(query, Notification.id, args, notification_json)
+    ids = [item["id"] for item in page["items"]]
+    reads = dict(
+        db.session.execute(
+            select(NotificationRead.notification_id, NotificationRead.read_at).where(
+                NotificationRead.account_id == actor.account_id,
+                NotificationRead.notification_id.in_(ids),
+            )
+        ).all()
+    )
+    for item in page["items"]:
+        read_at = reads.get(item["id"])
+        item.update(read=read_at is not None, read_at=iso_local(read_at))
+    return page
+
+
+@blp.route("/notifications/<int:notification_id>/read", methods=["POST"])
+@require_roles(*READERS)
+def mark_read(notification_id: int):
+    actor = current_actor()
+    notification = db.session.scalar(
+        select(Notification).where(Notification.id == notification_id, _visible(actor))
+    )
+    if notification is None:
+        raise not_found("通知 / Notification")
+    read = db.session.get(NotificationRead, (notification.id, actor.account_id))
+    if read is None:
+        read = NotificationRead(notification_id=notification.id, account_id=actor.account_id)
+        db.session.add(read)
+        db.session.flush()
+    body = notification_json(notification, read.read_at)
+    commit()
+    return body

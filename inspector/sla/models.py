@@ -1,0 +1,47 @@
+"""Notifications of the SLA job (due-time warnings, 督办 / 挂牌督办) and who has read them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..dbtypes import UTCDateTime
+from ..extensions import db
+from ..timeutil import utcnow
+
+KINDS = ("warn", "escalate")
+RECIPIENTS = ("unit", "unit_head")
+
+
+class Notification(db.Model):
+    """A message to a unit (or to its head, for 挂牌督办). Read state is per account."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        CheckConstraint("kind IN ('warn', 'escalate')", name="kind_known"),
+        CheckConstraint("recipient IN ('unit', 'unit_head')", name="recipient_known"),
+        Index("ix_notification_unit_id_id", "unit_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    level: Mapped[int | None] = mapped_column(Integer)
+    recipient: Mapped[str] = mapped_column(String(20), default="unit")
+    recipient_name: Mapped[str | None] = mapped_column(String(60))
+    message: Mapped[str] = mapped_column(Text)
+
+    case = relationship("Case")
+    unit = relationship("Unit")
+
+
+class NotificationRead(db.Model):
+    __tablename__ = "notification_read"
+
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), primary_key=True)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,126 @@
+"""GET /cases, GET /cases/<id>, POST /cases/<id>/<action> (JSON, or multipart with photos)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate
+from sqlalchemy import select
+
+from ..access.auth import current_actor, public, require_roles
+from ..access.idempotency import idempotent
+from ..access.roles import ROLES
+from ..access.scopes import visible_cases
+from ..categories.models import Category
+from ..errors import invalid
+from ..grid.coords import SYSTEMS
+from ..grid.models import Zone
+from ..http import commit
+from ..org.models import Unit
+from ..pagination import PageArgs, paginate
+from ..sla.service import overdue_clause
+from ..timeutil import utcnow
+from .models import STATUSES, Case
+from .present import case_json
+from .service import ActionInput, load_case, perform
+from .states import ACTIONS
+
+blp = Blueprint("cases", __name__, description="案件办理 / Cases")
+
+
+class CaseListArgs(PageArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    unit_code = fields.String(load_default=None)
+    grid_code = fields.String(load_default=None)
+    category_code = fields.String(load_default=None)
+    overdue = fields.Boolean(load_default=None)
+
+
+class ActionArgs(Schema):
+    note = fields.String(load_default=None, validate=validate.Length(max=2000))
+    category_code = fields.String(load_default=None)
+    unit_code = fields.String(load_default=None)
+    value = fields.Integer(load_default=None, validate=validate.Range(min=1, max=1000))
+    unit = fields.String(load_default=None, validate=validate.OneOf(("work_hours", "work_days")))
+    passed = fields.Boolean(load_default=None)
+    into = fields.Integer(load_default=None)
+    score = fields.Integer(load_default=None, validate=validate.Range(min=1, max=5))
+    lat = fields.Float(load_default=None, validate=validate.Range(min=-90, max=90))
+    lon = fields.Float(load_default=None, validate=validate.Range(min=-180, max=180))
+    coord_sys = fields.String(load_default="wgs84", validate=validate.OneOf(SYSTEMS))
+    token = fields.String(load_default=None)
+
+
+class TokenArgs(Schema):
+    token = fields.String(load_default=None)
+
+
+@blp.route("/cases", methods=["GET"])
+@require_roles(*ROLES)
+@blp.arguments(CaseListArgs, location="query")
+def list_cases(args: dict):
+    actor = current_actor()
+    query = select(Case).where(visible_cases(actor))
+    if args["status"]:
+        query = query.where(Case.status == args["status"])
+    if args["unit_code"]:
+        query = query.where(Case.unit_id.in_(select(Unit.id).where(Unit.code == args["unit_code"])))
+    if args["grid_code"]:
+        query = query.where(Case.grid_id.in_(select(Zone.id).where(Zone.code == args["grid_code"])))
+    if args["category_code"]:
+        query = query.where(
+            Case.category_id.in_(select(Category.id).where(Category.code == args["category_code"]))
+        )
+    if args["overdue"] is not None:
+        late = overdue_clause()
+        query = query.where(late if args["overdue"] else ~late)
+    return paginate(query, Case.id, args, lambda c: case_json(c, actor, full=False))
+
+
+@blp.route("/cases/<int:case_id>", methods=["GET"])
+@public("an anonymous reporter follows his case with the tracking token; others by policy")
+@blp.arguments(TokenArgs, location="query")
+def get_case(args: dict, case_id: int):
+    actor = current_actor()
+    return case_json(load_case(case_id, actor, args["token"]), actor)
+
+
+def _action_input() -> ActionInput:
+    """JSON body, or multipart form with `photo` files (booleans as true/false)."""
+    if (
+        request.mimetype == "multipart/form-data"
+        or request.mimetype == "application/x-www-form-urlencoded"
+    ):
+        raw: Any = request.form.to_dict()
+        files = request.files.getlist("photo")
+    else:
+        raw = request.get_json(silent=True) if request.data else {}
+        if raw is None or not isinstance(raw, dict):
+            raise invalid("请求体必须是 JSON 对象 / body must be a JSON object")
+        files = []
+    try:
+        data = ActionArgs().load(raw, unknown="exclude")
+    except ValidationError as exc:
+        raise invalid("输入内容有误 / Invalid input", fields=exc.messages) from exc
+    if request.args.get("token") and not data.get("token"):
+        data["token"] = request.args["token"]
+    return ActionInput(**data, files=files)
+
+
+@blp.route("/cases/<int:case_id>/<string:action>", methods=["POST"])
+@public(
+    "an anonymous reporter rates or reopens with his tracking token; the table decides the rest"
+)
+@idempotent
+def act_on_case(case_id: int, action: str):
+    actor = current_actor()
+    data = _action_input()
+    case = load_case(case_id, actor, data.token)
+    if action not in ACTIONS:
+        raise invalid(f"未知操作 {action} / unknown action", allowed=list(ACTIONS))
+    perform(case, actor, action, data, utcnow())
+    body = case_json(case, actor)
+    commit()
+    return body

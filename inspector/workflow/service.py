@@ -1,0 +1,372 @@
+"""Case actions: the transition table applied with place checks, deadlines and the timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from geopy.distance import geodesic
+from sqlalchemy import update
+from werkzeug.datastructures import FileStorage
+
+from ..access.actor import Actor
+from ..access.policy import can_see_case
+from ..access.roles import GRID_WORKER
+from ..categories.service import category_by_code
+from ..errors import ApiError, invalid, not_found
+from ..extensions import db
+from ..grid.coords import to_wgs84
+from ..grid.service import locate
+from ..org.service import unit_by_code
+from ..photos.service import accept_uploads
+from ..reports.models import Report
+from ..routing.service import route
+from ..sla.service import escalation_step, set_due
+from .facts import case_facts
+from .models import Case
+from .states import ACTION_ZH, REPORTER, TransitionError, check
+from .timeline import append_event
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass
+class ActionInput:
+    note: str | None = None
+    category_code: str | None = None
+    unit_code: str | None = None
+    value: int | None = None
+    unit: str | None = None
+    passed: bool | None = None
+    into: int | None = None
+    score: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    coord_sys: str = "wgs84"
+    token: str | None = None
+    files: list[FileStorage] = field(default_factory=list)
+
+
+def load_case(case_id: int, actor: Actor, token: str | None = None) -> Case:
+    """The case if the caller may see it; otherwise 404, so outsiders learn nothing."""
+    case = db.session.get(Case, case_id)
+    if case is None or not (can_see_case(actor, case_facts(case)) or _holds_token(case, token)):
+        raise not_found("案件 / Case")
+    return case
+
+
+def _holds_token(case: Case, token: str | None) -> bool:
+    if not token:
+        return False
+    from ..reports.service import token_hash
+
+    digest = token_hash(token)
+    return any(r.tracking_token_hash == digest for r in case.reports)
+
+
+def _roles(actor: Actor, case: Case, token: str | None) -> set[str]:
+    roles = {actor.role} if actor.role else set()
+    reporter_ids = {r.reporter_id for r in case.reports}
+    if (actor.account_id is not None and actor.account_id in reporter_ids) or _holds_token(
+        case, token
+    ):
+        roles.add(REPORTER)
+    return roles
+
+
+def perform(case: Case, actor: Actor, action: str, data: ActionInput, now: datetime) -> Case:
+    roles = _roles(actor, case, data.token)
+    try:
+        transition = check(action, case.status, roles)
+    except TransitionError as exc:
+        if exc.kind == "forbidden":
+            raise ApiError(
+                403, "forbidden", f"无权{ACTION_ZH.get(action, action)} / {exc}"
+            ) from exc
+        if exc.kind == "unknown_action":
+            raise not_found("操作 / Action") from exc
+        raise ApiError(
+            409,
+            "invalid_transition",
+            f"案件当前状态不能{ACTION_ZH[action]} / {exc}",
+            {"status": case.status},
+        ) from exc
+    before = case.status
+    handler = _HANDLERS[action]
+    outcome = handler(case, actor, data, now) or {}
+    case.status = outcome.pop("to", transition.target or before)
+    photos = outcome.pop("photos", [])
+    append_event(case, actor, action, before, case.status, data.note, outcome, photos, at=now)
+    db.session.flush()
+    return case
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _require_note(data: ActionInput, what: str) -> None:
+    if not (data.note and data.note.strip()):
+        raise invalid(f"{what}需要填写原因 / note is required", field="note")
+
+
+def _onsite(
+    case: Case, actor: Actor, data: ActionInput, photos: list, after: datetime | None
+) -> dict:
+    """Where the caller stood: photo GPS first, then the phone's position; must be near the case."""
+    limit = current_app.config["ONSITE_DISTANCE_M"]
+    position, basis = None, None
+    for photo in photos:
+        if photo.gps_lat is not None:
+            position, basis = (photo.gps_lat, photo.gps_lon), "photo"
+            break
+    if position is None and data.lat is not None and data.lon is not None:
+        position, basis = to_wgs84(data.lat, data.lon, data.coord_sys), "device"
+    if position is None:
+        raise ApiError(
+            422,
+            "position_required",
+            "需要现场位置:请开启定位或拍摄带位置的照片 / on-site position required",
+        )
+    distance = geodesic(position, (case.lat, case.lon)).meters
+    if distance > limit:
+        raise ApiError(
+            422,
+            "not_on_site",
+            f"距案件位置{distance:.0f}米,超过{limit:.0f}米,请到现场操作 / {distance:.0f} m from the case, must be within {limit:.0f} m",
+            {"distance_m": round(distance)},
+        )
+    for photo in photos:
+        # EXIF times have whole seconds and phone clocks drift: allow a few minutes of skew.
+        if after is not None and photo.taken_at is not None and photo.taken_at < after - CLOCK_SKEW:
+            raise ApiError(
+                422,
+                "photo_too_early",
+                "照片拍摄时间早于派遣时间,请在现场重新拍摄 / photo was taken before dispatch",
+            )
+    return {"position_basis": basis, "distance_m": round(distance, 1)}
+
+
+def _photos(data: ActionInput, actor: Actor, required: bool) -> list:
+    if not data.files:
+        if required:
+            raise ApiError(422, "photo_required", "需要上传现场照片 / a photo is required")
+        return []
+    return accept_uploads(data.files, actor.account_id)
+
+
+def _set_due(case: Case, start: datetime) -> None:
+    set_due(case, start, case.category.time_limit_value, case.category.time_limit_unit)
+
+
+# ------------------------------------------------------------------ handlers
+
+
+def _verify(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    photos = _photos(data, actor, required=False)
+    where = _onsite(case, actor, data, photos, after=None)
+    return {**where, "photos": photos}
+
+
+def _file(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    if data.category_code:
+        case.category = category_by_code(data.category_code)
+    if case.category is None:
+        raise invalid("立案需要问题类别 / category_code is required to file", field="category_code")
+    case.filed_at = now
+    return {"category_code": case.category.code}
+
+
+def _reject(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    _require_note(data, "不予立案")
+    case.closed_at = now
+    return {}
+
+
+def _dispatch(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    if case.category is None:
+        raise invalid("派遣前需要问题类别 / the case needs a category", field="category_code")
+    decision = route(case.category, locate(case.lat, case.lon, snap_m=1e9), case.lat, case.lon)
+    info: dict[str, Any] = {
+        "routing": {"basis": decision.basis, "reason": decision.reason_zh, **decision.detail}
+    }
+    if data.unit_code:
+        unit = unit_by_code(data.unit_code)
+        info["override"] = unit.code != (decision.detail.get("unit_code"))
+    elif decision.unit_id is None:
+        raise invalid(
+            "未找到责任单位,请指定 unit_code / no routing rule matched, give unit_code",
+            field="unit_code",
+        )
+    else:
+        unit = unit_by_code(decision.detail["unit_code"])
+    case.unit = unit
+    case.dispatched_at = now
+    case.filed_at = case.filed_at or now
+    _set_due(case, now)
+    info.update(unit_code=unit.code, unit_name=unit.name, due_at=case.due_at.isoformat())
+    return info
+
+
+def _return(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    _require_note(data, "退回")
+    case.return_count += 1
+    case.extension_request = None
+    return {"unit_code": case.unit.code if case.unit else None}
+
+
+def _request_extension(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    _require_note(data, "申请延期")
+    if (
+        not isinstance(data.value, int)
+        or data.value <= 0
+        or data.unit not in ("work_hours", "work_days")
+    ):
+        raise invalid(
+            "延期时长无效 / value (positive integer) and unit (work_hours|work_days) required",
+            field="value",
+        )
+    if case.extension_request:
+        raise ApiError(
+            409, "extension_pending", "已有待审批的延期申请 / an extension is already pending"
+        )
+    case.extension_request = {"value": data.value, "unit": data.unit, "note": data.note}
+    return {"value": data.value, "unit": data.unit}
+
+
+def _approve_extension(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    request = case.extension_request
+    if not request:
+        raise ApiError(409, "no_extension_pending", "没有待审批的延期申请 / no extension pending")
+    start = max(case.due_at, now) if case.due_at else now
+    set_due(case, start, request["value"], request["unit"])
+    case.extension_request = None
+    return {"value": request["value"], "unit": request["unit"], "due_at": case.due_at.isoformat()}
+
+
+def _deny_extension(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    if not case.extension_request:
+        raise ApiError(409, "no_extension_pending", "没有待审批的延期申请 / no extension pending")
+    case.extension_request = None
+    return {}
+
+
+def _rectify(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    photos = _photos(data, actor, required=True)
+    where = _onsite(case, actor, data, photos, after=case.dispatched_at)
+    case.rectified_at = now
+    case.extension_request = None
+    return {**where, "on_time": case.due_at is None or now <= case.due_at, "photos": photos}
+
+
+def _check(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    if data.passed is None:
+        raise invalid("需要核查结论 passed=true/false / passed is required", field="passed")
+    photos = _photos(data, actor, required=False)
+    where = _onsite(case, actor, data, photos, after=None) if actor.role == GRID_WORKER else {}
+    if data.passed:
+        case.closed_at = now
+        return {**where, "passed": True, "to": "closed", "photos": photos}
+    _require_note(data, "核查不通过")
+    case.rework_count += 1
+    case.rectified_at = None
+    case.dispatched_at = now
+    _set_due(case, now)
+    return {
+        **where,
+        "passed": False,
+        "to": "dispatched",
+        "due_at": case.due_at.isoformat(),
+        "photos": photos,
+    }
+
+
+def _close(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    case.closed_at = now
+    return {}
+
+
+def _reopen(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    _require_note(data, "重新办理")
+    case.closed_at = None
+    case.rectified_at = None
+    case.rework_count += 1
+    case.dispatched_at = now
+    _set_due(case, now)
+    return {"due_at": case.due_at.isoformat(), "unit_code": case.unit.code if case.unit else None}
+
+
+def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    if not isinstance(data.into, int):
+        raise invalid("需要目标案件 into / into (case id) is required", field="into")
+    target = db.session.get(Case, data.into)
+    if (
+        target is None
+        or target.id == case.id
+        or target.status not in ("new", "verifying", "filed", "dispatched", "returned", "rectified")
+    ):
+        raise invalid("目标案件无效或已办结 / into must be another open case", field="into")
+    case.merged_into_id = target.id
+    case.closed_at = now
+    moved = [r.id for r in case.reports]
+    db.session.execute(update(Report).where(Report.case_id == case.id).values(case_id=target.id))
+    db.session.expire(case, ["reports"])
+    append_event(
+        target,
+        actor,
+        "merge",
+        target.status,
+        target.status,
+        data.note,
+        {"merged_case_id": case.id, "merged_case_number": case.number, "report_ids": moved},
+        at=now,
+    )
+    return {"into": target.id, "into_number": target.number, "report_ids": moved}
+
+
+def _escalate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    return escalation_step(case, now)
+
+
+def _rate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    if not isinstance(data.score, int) or not 1 <= data.score <= 5:
+        raise invalid("评分须为1到5 / score must be 1-5", field="score")
+    reports = [r for r in case.reports if _is_reporter(r, actor, data.token)]
+    for report in reports:
+        report.rating, report.rating_note, report.rated_at = data.score, data.note, now
+    return {"score": data.score, "satisfied": data.score >= 3}
+
+
+def _is_reporter(report: Report, actor: Actor, token: str | None) -> bool:
+    from ..reports.service import token_hash
+
+    if actor.account_id is not None and report.reporter_id == actor.account_id:
+        return True
+    return bool(token) and report.tracking_token_hash == token_hash(token)
+
+
+def _void(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
+    _require_note(data, "作废")
+    case.closed_at = now
+    return {}
+
+
+_HANDLERS = {
+    "verify": _verify,
+    "file": _file,
+    "reject": _reject,
+    "dispatch": _dispatch,
+    "return": _return,
+    "request-extension": _request_extension,
+    "approve-extension": _approve_extension,
+    "deny-extension": _deny_extension,
+    "rectify": _rectify,
+    "check": _check,
+    "close": _close,
+    "reopen": _reopen,
+    "merge": _merge,
+    "escalate": _escalate,
+    "rate": _rate,
+    "void": _void,
+}
