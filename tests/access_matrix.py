@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Flask
 
+from inspector.access.passwords import hash_password
 from inspector.access.roles import (
     ADMIN,
     DISPATCHER,
@@ -82,13 +83,15 @@ def _grids_of(community: str) -> list[str]:
 
 
 def plant_accounts(world: World) -> None:
-    create_account("unitstaff_other", DEMO_PASSWORD, UNIT_STAFF, "jjdd", None, "交警队员")
-    create_account(
-        "gridworker_other", DEMO_PASSWORD, GRID_WORKER, None, _grids_of("429902001001"), "网格员"
-    )
-    create_account("dispatcher_east", DEMO_PASSWORD, DISPATCHER, None, ["429902"], "东城座席员")
-    create_account("supervisor_west", DEMO_PASSWORD, SUPERVISOR, None, ["429901"], "西城督查")
-    create_account("resident_other", DEMO_PASSWORD, RESIDENT, None, None, "市民李女士")
+    digest = hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
+    for username, role, unit, zones, name in (
+        ("unitstaff_other", UNIT_STAFF, "jjdd", None, "交警队员"),
+        ("gridworker_other", GRID_WORKER, None, _grids_of("429902001001"), "网格员"),
+        ("dispatcher_east", DISPATCHER, None, ["429902"], "东城座席员"),
+        ("supervisor_west", SUPERVISOR, None, ["429901"], "西城督查"),
+        ("resident_other", RESIDENT, None, None, "市民李女士"),
+    ):
+        create_account(username, DEMO_PASSWORD, role, unit, zones, name, password_hash=digest)
     world.values["victim"] = "resident_other"
     lat, lon = grid_center(WEST_GRID)
     world.values.update(lat=lat, lon=lon)

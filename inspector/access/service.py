@@ -44,8 +44,12 @@ def create_account(
     display_name: str | None = None,
     phone: str | None = None,
     replace: bool = True,
+    password_hash: str | None = None,
 ) -> Account:
-    """Create an account (or, with `replace`, reset an existing one: the CLI and demo are upserts)."""
+    """Create an account (or, with `replace`, reset an existing one: the CLI and demo are upserts).
+
+    `password_hash`: an argon2 hash made earlier (bulk imports), used instead of hashing `password`.
+    """
     if role not in ROLES:
         raise invalid(f"未知角色 {role} / Unknown role", field="role")
     if len(password) < 6:
@@ -72,7 +76,7 @@ def create_account(
     if account is None:
         account = Account(username=username)
         db.session.add(account)
-    account.password_hash = hash_password(password)
+    account.password_hash = password_hash or hash_password(password)
     account.role = role
     account.unit = unit
     account.display_name = display_name or account.display_name

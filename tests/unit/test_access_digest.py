@@ -41,3 +41,14 @@ def test_path_and_query_are_part_of_it():
     body = {"data": "{}", "content_type": "application/json"}
     assert _digest("/cases/1/close", **body) != _digest("/cases/2/close", **body)
     assert _digest("/r?x=1", **body) != _digest("/r?x=2", **body)
+
+
+def test_uploads_are_rewound_for_the_view():
+    data = _upload(b"\xff\xd8" + b"p" * (3 << 20))
+    with app.test_request_context(
+        "/r", method="POST", data=data, content_type="multipart/form-data"
+    ):
+        from flask import request
+
+        request_digest()
+        assert request.files["photo"].read() == b"\xff\xd8" + b"p" * (3 << 20)
