@@ -24,12 +24,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
 
     from . import errors
-    from .access import auth
+    from .access import auth, passwords
 
+    passwords.use_profile(app.config["PASSWORD_PROFILE"])
     auth.init_app(app)
     for blueprint in _blueprints():
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
     errors.init_app(app)  # after flask-smorest, so our envelope replaces its error format
+    from . import security
+
+    security.init_app(
+        app
+    )  # after auth and the blueprints: limits key on the actor and bind to views
 
     from . import cli
     from .sla import service as sla

@@ -27,11 +27,18 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "DUPLICATE_RADIUS_M": (30, float),
     "RECURRENCE_DAYS": (30, int),
     "SNAP_DISTANCE_M": (30, float),
+    "ZONES_CHECK_SECONDS": (1.0, float),
     "OFFICE_HOURS": ("08:30-12:00,13:30-17:30", str),
     "SLA_WARN_FRACTION": (0.25, float),
     "SLA_WARN_WORK_HOURS": (1.0, float),
     "CORS_ORIGINS": ("", str),
     "GEOCODER": ("", str),
+    "PASSWORD_PROFILE": ("rfc9106-low-memory", str),
+    "PROXY_COUNT": (0, int),
+    "LIMIT_LOGIN_IP": ("30/minute;300/hour", str),
+    "LIMIT_LOGIN_USER": ("10/minute;60/hour", str),
+    "LIMIT_SUBMIT_IP": ("60/minute;600/hour", str),
+    "LIMIT_SUBMIT_ACCOUNT": ("10/minute;120/hour", str),
 }
 
 

@@ -33,6 +33,7 @@ def make_app(url: str, tmp: Path, **overrides) -> Flask:
         "MEDIA_DIR": str(tmp / "media"),
         "SECRET_KEY": "test-secret",
         "RATE_LIMITS": "off",
+        "PASSWORD_PROFILE": "cheapest",  # logins in tests need not cost 50 ms of argon2 each
         "TESTING": True,
     }
     config.update(overrides)

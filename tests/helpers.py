@@ -14,4 +14,8 @@ def token(client: FlaskClient, username: str, password: str = DEMO_PASSWORD) -> 
 
 
 def auth(client: FlaskClient, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token(client, username, password)}"}
+    """Bearer headers; one login per client and user (argon2 makes each login cost ~50 ms)."""
+    cache = client.__dict__.setdefault("_inspector_tokens", {})
+    if (username, password) not in cache:
+        cache[(username, password)] = token(client, username, password)
+    return {"Authorization": f"Bearer {cache[(username, password)]}"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import struct
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from inspector.photos.heif import register
 
@@ -21,6 +21,24 @@ def upright_scene(width: int = 400, height: int = 300) -> Image.Image:
     image.paste(RED, (0, 0, width // 2, height // 2))
     image.paste(BLUE, (0, height * 3 // 4, width, height))
     return image
+
+
+def textured_scene(width: int = 800, height: int = 600) -> Image.Image:
+    """Gradients and shapes: enough structure for a stable perceptual hash (flat areas are not)."""
+    red = Image.linear_gradient("L")
+    image = Image.merge("RGB", (red, Image.radial_gradient("L"), red.rotate(90))).resize(
+        (width, height)
+    )
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((width * 0.1, height * 0.2, width * 0.4, height * 0.7), fill=(20, 160, 40))
+    draw.rectangle((width * 0.6, height * 0.1, width * 0.9, height * 0.5), fill=(240, 220, 30))
+    return image
+
+
+def encode(image: Image.Image, fmt: str, **options) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **options)
+    return out.getvalue()
 
 
 # Inverse of the upright transform: what a camera stores for each EXIF orientation.
@@ -89,6 +107,16 @@ def jpeg(orientation: int = 1, size: tuple[int, int] = (400, 300), **exif) -> by
     out = io.BytesIO()
     stored_for(orientation, upright_scene(*size)).save(
         out, "JPEG", quality=90, exif=exif_bytes(orientation, **exif)
+    )
+    return out.getvalue()
+
+
+def mpo(orientation: int = 6) -> bytes:
+    """Multi-picture JPEG (portrait/depth modes): the first image is the photo."""
+    out = io.BytesIO()
+    first = stored_for(orientation)
+    first.save(
+        out, "MPO", save_all=True, append_images=[first.rotate(90)], exif=exif_bytes(orientation)
     )
     return out.getvalue()
 

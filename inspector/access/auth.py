@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from flask import Flask, g, request
 
-from ..errors import ApiError
+from ..errors import ApiError, not_found
 from .actor import ANONYMOUS, Actor
 from .service import actor_for_token
 
@@ -52,6 +53,56 @@ def require_roles(*roles: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def ensure_visible(visible: bool, what: str = "资源 / Resource") -> None:
+    """Hidden objects answer 404 like missing ones: outsiders cannot probe which case ids exist."""
+    if not visible:
+        raise not_found(what)
+
+
+def public(reason: str) -> Callable:
+    """Declare a view open to anonymous callers; the reason is read in reviews and by the matrix test.
+
+    A public view still decides per object (a report by its tracking token, hidden rows as 404).
+    """
+
+    def decorator(view: Callable) -> Callable:
+        view.public_reason = reason
+        return view
+
+    return decorator
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """What a view declares: public (with a reason) or the roles it serves (empty: any account)."""
+
+    public: bool
+    roles: frozenset[str]
+    reason: str | None = None
+
+
+def access_rule(view: Callable) -> AccessRule | None:
+    """The declared rule of a view function, or None when it declares nothing (a bug)."""
+    reason = getattr(view, "public_reason", None)
+    if reason:
+        return AccessRule(public=True, roles=frozenset(), reason=reason)
+    roles = getattr(view, "required_roles", None)
+    if roles is None:
+        return None
+    return AccessRule(public=False, roles=frozenset(roles))
+
+
+def undeclared_endpoints(app: Flask, skip: tuple[str, ...] = ("static", "api-docs.")) -> list[str]:
+    """Endpoints of the URL map that carry no access declaration: each one is a hole."""
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith(skip):
+            continue
+        if access_rule(app.view_functions[rule.endpoint]) is None:
+            missing.append(f"{rule.rule} -> {rule.endpoint}")
+    return sorted(missing)
 
 
 def init_app(app: Flask) -> None:

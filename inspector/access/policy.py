@@ -51,3 +51,8 @@ def can_see_original(actor: Actor, case: CaseFacts | None) -> bool:
     if actor.role not in ORIGINAL_ROLES:
         return False
     return case is not None and can_see_case(actor, case)
+
+
+def can_see_account_phone(actor: Actor, account_id: int) -> bool:
+    """A staff member's or resident's own number: the admin who manages accounts, and oneself."""
+    return actor.role == ADMIN or (not actor.anonymous and actor.account_id == account_id)

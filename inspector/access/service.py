@@ -5,21 +5,30 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import select
 
-from ..errors import ApiError, invalid
+from ..errors import ApiError, conflict, invalid, not_found
 from ..extensions import db
 from ..grid.models import Zone
 from ..org.models import Unit
-from ..timeutil import utcnow
+from ..timeutil import iso_local, utcnow
 from .actor import Actor
 from .models import Account, ApiToken
 from .passwords import check_password, hash_password
-from .roles import ROLES, UNIT_STAFF
+from .roles import ADMIN, DISPATCHER, GRID_WORKER, ROLES, SUPERVISOR, UNIT_STAFF, VOLUNTEER
 
 LOCKOUT_FAILURES = 5
 LOCKOUT_MINUTES = 15
+# Roles bound to places: grids for patrols, a district (or any zone) for a district's staff.
+ZONE_ROLES = (GRID_WORKER, VOLUNTEER, DISPATCHER, SUPERVISOR, ADMIN)
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so both failures take the same time."""
+    return hash_password("inspector-timing-equaliser")
 
 
 def token_digest(token: str) -> str:
@@ -34,7 +43,13 @@ def create_account(
     zone_codes: list[str] | None = None,
     display_name: str | None = None,
     phone: str | None = None,
+    replace: bool = True,
+    password_hash: str | None = None,
 ) -> Account:
+    """Create an account (or, with `replace`, reset an existing one: the CLI and demo are upserts).
+
+    `password_hash`: an argon2 hash made earlier (bulk imports), used instead of hashing `password`.
+    """
     if role not in ROLES:
         raise invalid(f"未知角色 {role} / Unknown role", field="role")
     if len(password) < 6:
@@ -46,12 +61,22 @@ def create_account(
             raise invalid(f"责任单位 {unit_code} 不存在 / Unknown unit", field="unit_code")
     if role == UNIT_STAFF and unit is None:
         raise invalid("责任单位账号必须指定单位 / unit_staff needs --unit", field="unit_code")
+    if unit is not None and role != UNIT_STAFF:
+        raise invalid(
+            "只有责任单位账号属于单位 / Only unit_staff belong to a unit", field="unit_code"
+        )
+    if zone_codes and role not in ZONE_ROLES:
+        raise invalid(
+            f"角色 {role} 不绑定区域 / Role {role} is not bound to zones", field="zone_codes"
+        )
     zones = _zones(zone_codes or [])
     account = db.session.scalar(select(Account).where(Account.username == username))
+    if account is not None and not replace:
+        raise conflict("username_taken", f"用户名 {username} 已存在 / Username already taken")
     if account is None:
         account = Account(username=username)
         db.session.add(account)
-    account.password_hash = hash_password(password)
+    account.password_hash = password_hash or hash_password(password)
     account.role = role
     account.unit = unit
     account.display_name = display_name or account.display_name
@@ -77,6 +102,7 @@ def login(username: str, password: str, ttl_hours: int) -> tuple[str, ApiToken]:
     account = db.session.scalar(select(Account).where(Account.username == username))
     bad = ApiError(401, "invalid_credentials", "用户名或密码错误 / Wrong username or password")
     if account is None:
+        check_password(_dummy_hash(), password)
         raise bad
     if account.locked_until and account.locked_until > now:
         seconds = int((account.locked_until - now).total_seconds()) + 1
@@ -97,6 +123,14 @@ def login(username: str, password: str, ttl_hours: int) -> tuple[str, ApiToken]:
         raise ApiError(403, "account_disabled", "账号已停用 / Account disabled")
     account.failed_logins = 0
     account.locked_until = None
+    return issue_token(account, ttl_hours, now)
+
+
+def issue_token(
+    account: Account, ttl_hours: int, now: datetime | None = None
+) -> tuple[str, ApiToken]:
+    """A new bearer token for an account; only its SHA-256 is stored, so a DB leak leaks no token."""
+    now = now or utcnow()
     token = secrets.token_urlsafe(32)
     row = ApiToken(
         token_hash=token_digest(token), account=account, expires_at=now + timedelta(hours=ttl_hours)
@@ -132,3 +166,51 @@ def revoke_token(token: str) -> None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()
+
+
+def get_account(username: str) -> Account:
+    account = db.session.scalar(select(Account).where(Account.username == username))
+    if account is None:
+        raise not_found("账号 / Account")
+    return account
+
+
+def set_active(username: str, active: bool, by: Actor) -> Account:
+    """Disable (tokens revoked at once, history and name kept) or enable an account."""
+    account = get_account(username)
+    if not active and account.id == by.account_id:
+        raise conflict("cannot_disable_self", "不能停用自己的账号 / You cannot disable yourself")
+    account.active = active
+    if active:
+        account.failed_logins = 0
+        account.locked_until = None
+    else:
+        revoke_all_tokens(account.id)
+    db.session.flush()
+    return account
+
+
+def revoke_all_tokens(account_id: int) -> int:
+    now = utcnow()
+    rows = db.session.scalars(
+        select(ApiToken).where(ApiToken.account_id == account_id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for row in rows:
+        row.revoked_at = now
+    return len(rows)
+
+
+def account_json(account: Account, with_phone: bool) -> dict:
+    """An account as staff see it; the phone only for callers the policy allows (admin, self)."""
+    body = {
+        "username": account.username,
+        "role": account.role,
+        "display_name": account.display_name,
+        "unit_code": account.unit.code if account.unit else None,
+        "zone_codes": sorted(z.code for z in account.zones),
+        "active": account.active,
+        "created_at": iso_local(account.created_at),
+    }
+    if with_phone:
+        body["phone"] = account.phone
+    return body

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from ..access.auth import require_roles
+from ..access.auth import public, require_roles
 from ..access.roles import ADMIN
 from ..http import commit
 from ..pagination import PageArgs, paginate
@@ -43,6 +43,7 @@ def create_category(args: dict):
 
 
 @blp.route("/categories", methods=["GET"])
+@public("随手拍页面向市民列出类别 / the snap page offers categories to residents")
 @blp.arguments(PageArgs, location="query")
 def list_categories(args: dict):
     return paginate(

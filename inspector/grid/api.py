@@ -1,21 +1,22 @@
-"""Zones: GeoJSON import, listing and the public point -> grid lookup."""
+"""Zones: GeoJSON import/export, listing, the public point -> grid lookup, coordinate conversion."""
 
 from __future__ import annotations
 
 from flask import current_app, request
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from ..access.auth import require_roles
+from ..access.auth import public, require_roles
 from ..access.roles import ADMIN, STAFF_ROLES
 from ..errors import invalid
 from ..http import commit
 from ..pagination import PageArgs, paginate
 from ..schemas import PositionArgs
-from .coords import to_wgs84
+from .address import address_for
+from .coords import SYSTEMS, convert, from_wgs84, to_wgs84
 from .models import LEVELS, Zone
-from .service import import_zones, locate, zone_json
+from .service import export_zones, import_zones_report, locate, zone_json
 
 blp = Blueprint("zones", __name__, description="网格与区域 / Zones and grids")
 
@@ -24,22 +25,57 @@ class ZoneListArgs(PageArgs):
     level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
 
 
+class ExportArgs(Schema):
+    level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
+
+
+class ConvertArgs(PositionArgs):
+    # `from` is a Python keyword: the query names are from/to, the fields from_sys/to_sys.
+    from_sys = fields.String(data_key="from", required=True, validate=validate.OneOf(SYSTEMS))
+    to_sys = fields.String(data_key="to", required=True, validate=validate.OneOf(SYSTEMS))
+
+
 @blp.route("/zones/import", methods=["POST"])
 @require_roles(ADMIN)
 def import_zones_view():
+    """Import a FeatureCollection; answers what was created, updated, left alone and repaired."""
     payload = request.get_json(silent=True)
     if payload is None:
         raise invalid("请求体必须是 GeoJSON / body must be GeoJSON")
-    count = import_zones(payload)
+    report = import_zones_report(payload)
     commit()
-    return {"imported": count}
+    return report.as_json()
+
+
+@blp.route("/zones/export", methods=["GET"])
+@require_roles(*STAFF_ROLES)
+@blp.arguments(ExportArgs, location="query")
+def export_zones_view(args: dict):
+    return export_zones(args["level"])
 
 
 @blp.route("/zones/locate", methods=["GET"])
+@public("上报前定位网格,不含个人信息 / residents place a tip on the grid; no personal data")
 @blp.arguments(PositionArgs, location="query")
 def locate_view(args: dict):
-    lat, lon = to_wgs84(args["lat"], args["lon"], args["coord_sys"])
-    return locate(lat, lon, snap_m=current_app.config["SNAP_DISTANCE_M"]).as_json()
+    """Point -> grid chain. Coordinates are read in coord_sys and answered in it (and WGS-84)."""
+    system = args["coord_sys"]
+    lat, lon = to_wgs84(args["lat"], args["lon"], system)
+    location = locate(lat, lon, snap_m=current_app.config["SNAP_DISTANCE_M"])
+    body = location.as_json()
+    out_lat, out_lon = from_wgs84(lat, lon, system)
+    body["position"] = {"lat": round(out_lat, 7), "lon": round(out_lon, 7), "coord_sys": system}
+    body["wgs84"] = {"lat": round(lat, 7), "lon": round(lon, 7)}
+    body["address"] = address_for(location, lat, lon)
+    return body
+
+
+@blp.route("/coords/convert", methods=["GET"])
+@public("纯坐标换算,不涉及数据 / pure coordinate arithmetic, no data")
+@blp.arguments(ConvertArgs, location="query")
+def convert_view(args: dict):
+    lat, lon = convert(args["lat"], args["lon"], args["from_sys"], args["to_sys"])
+    return {"lat": round(lat, 8), "lon": round(lon, 8), "coord_sys": args["to_sys"]}
 
 
 @blp.route("/zones", methods=["GET"])

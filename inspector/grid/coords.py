@@ -49,18 +49,27 @@ def wgs84_to_gcj02(lat: float, lon: float) -> tuple[float, float]:
     return lat + dlat, lon + dlon
 
 
-def gcj02_to_wgs84(lat: float, lon: float) -> tuple[float, float]:
-    """Iterative inverse: converges to well under a centimetre in a few steps."""
-    if out_of_china(lat, lon):
-        return lat, lon
-    wlat, wlon = lat, lon
+def _invert(forward, lat: float, lon: float, lat0: float, lon0: float) -> tuple[float, float]:  # noqa: ANN001
+    """Solve forward(x) = (lat, lon) by fixed-point steps from (lat0, lon0).
+
+    The published inverses are one-step approximations (errors of centimetres to a metre); both
+    forward maps are near-translations, so a few corrections converge to well under a millimetre.
+    """
+    wlat, wlon = lat0, lon0
     for _ in range(30):
-        glat, glon = wgs84_to_gcj02(wlat, wlon)
-        dlat, dlon = glat - lat, glon - lon
+        flat, flon = forward(wlat, wlon)
+        dlat, dlon = flat - lat, flon - lon
         wlat, wlon = wlat - dlat, wlon - dlon
-        if abs(dlat) < 1e-10 and abs(dlon) < 1e-10:
+        if abs(dlat) < 1e-11 and abs(dlon) < 1e-11:
             break
     return wlat, wlon
+
+
+def gcj02_to_wgs84(lat: float, lon: float) -> tuple[float, float]:
+    """Exact inverse of wgs84_to_gcj02 (iterated; the published one-step inverse is ~1 m off)."""
+    if out_of_china(lat, lon):
+        return lat, lon
+    return _invert(wgs84_to_gcj02, lat, lon, lat, lon)
 
 
 def gcj02_to_bd09(lat: float, lon: float) -> tuple[float, float]:
@@ -70,6 +79,11 @@ def gcj02_to_bd09(lat: float, lon: float) -> tuple[float, float]:
 
 
 def bd09_to_gcj02(lat: float, lon: float) -> tuple[float, float]:
+    """Exact inverse of gcj02_to_bd09: the published formula, then refined by iteration."""
+    return _invert(gcj02_to_bd09, lat, lon, *_bd09_to_gcj02_published(lat, lon))
+
+
+def _bd09_to_gcj02_published(lat: float, lon: float) -> tuple[float, float]:
     x, y = lon - 0.0065, lat - 0.006
     z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
     theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
@@ -77,6 +91,7 @@ def bd09_to_gcj02(lat: float, lon: float) -> tuple[float, float]:
 
 
 def to_wgs84(lat: float, lon: float, system: str) -> tuple[float, float]:
+    """Any supported system -> WGS-84 (what we store)."""
     if system == "gcj02":
         return gcj02_to_wgs84(lat, lon)
     if system == "bd09":
@@ -85,8 +100,22 @@ def to_wgs84(lat: float, lon: float, system: str) -> tuple[float, float]:
 
 
 def from_wgs84(lat: float, lon: float, system: str) -> tuple[float, float]:
+    """WGS-84 -> the system a client asked to be answered in."""
     if system == "gcj02":
         return wgs84_to_gcj02(lat, lon)
     if system == "bd09":
         return gcj02_to_bd09(*wgs84_to_gcj02(lat, lon))
     return lat, lon
+
+
+def convert(lat: float, lon: float, source: str, target: str) -> tuple[float, float]:
+    """Between any two of SYSTEMS; GCJ-02 <-> BD-09 directly (no round trip through WGS-84)."""
+    if source not in SYSTEMS or target not in SYSTEMS:
+        raise ValueError(f"unknown coordinate system {source!r} or {target!r}")
+    if source == target:
+        return lat, lon
+    if (source, target) == ("gcj02", "bd09"):
+        return gcj02_to_bd09(lat, lon)
+    if (source, target) == ("bd09", "gcj02"):
+        return bd09_to_gcj02(lat, lon)
+    return from_wgs84(*to_wgs84(lat, lon, source), target)

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from ..access.auth import require_roles
+from ..access.idempotency import idempotent
 from ..access.roles import ADMIN, STAFF_ROLES
 from ..http import commit
 from ..pagination import PageArgs, paginate
@@ -25,6 +26,7 @@ class UnitArgs(Schema):
 
 @blp.route("/units", methods=["POST"])
 @require_roles(ADMIN)
+@idempotent
 @blp.arguments(UnitArgs)
 def create_unit(args: dict):
     unit = upsert_unit(args["code"], args["name"], args["kind"], args["head_name"])

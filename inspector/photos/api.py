@@ -7,13 +7,13 @@ from __future__ import annotations
 from flask import current_app, request, send_file
 from flask_smorest import Blueprint
 
-from ..access.auth import current_actor
+from ..access.auth import current_actor, public
 from ..errors import ApiError, not_found
 from ..extensions import db
 from ..http import commit
 from . import urls
 from .models import Photo
-from .service import ensure_derivatives, may_fetch, storage
+from .service import ensure_derivatives, may_fetch, open_stored
 from .storage import derived_key
 
 blp = Blueprint("photos", __name__, description="照片 / Photos")
@@ -63,26 +63,29 @@ def _derived(photo_id: int, variant: str):
     ensure_derivatives(photo)
     if not had_hash:
         commit()  # the perceptual hash was computed with the first decode
-    stream = storage().open(derived_key(photo.sha256, variant))
+    stream = open_stored(photo, derived_key(photo.sha256, variant))
     return _send(stream, "image/jpeg", f"{photo.sha256}-{variant}", DERIVED_CACHE)
 
 
 @blp.route("/photos/<int:photo_id>/display.jpg", methods=["GET"])
+@public("<img> cannot send a token: a signed URL suffices; otherwise bearer + policy")
 def display(photo_id: int):
     """Display size (≤1280 px), upright, no EXIF. Made on first request, then cached."""
     return _derived(photo_id, "display")
 
 
 @blp.route("/photos/<int:photo_id>/thumb.jpg", methods=["GET"])
+@public("<img> cannot send a token: a signed URL suffices; otherwise bearer + policy")
 def thumb(photo_id: int):
     """Thumbnail (≤320 px), upright, no EXIF."""
     return _derived(photo_id, "thumb")
 
 
 @blp.route("/photos/<int:photo_id>/original", methods=["GET"])
+@public("signed original URLs are only issued to staff; otherwise bearer + policy")
 def original(photo_id: int):
     """The untouched original (EXIF and GPS included): staff who may see the case only."""
     photo = _photo_for(photo_id, "original")
     name = f"{photo.sha256}.{_EXT.get(photo.mime, 'bin')}"
-    stream = storage().open(photo.storage_key)
+    stream = open_stored(photo, photo.storage_key)
     return _send(stream, photo.mime, photo.sha256, ORIGINAL_CACHE, name)

@@ -34,7 +34,7 @@ def make_derivatives(original: bytes) -> Derived:
     its EXIF orientation was written)."""
     with Image.open(io.BytesIO(original)) as image:
         orientation = orientation_of(image.getexif().get(0x0112))
-        if image.format == "JPEG":
+        if image.format in ("JPEG", "MPO"):
             target_w, target_h = _fit(*upright_size(*image.size, orientation), DISPLAY_MAX)
             stored_w, stored_h = upright_size(target_w, target_h, orientation)
             image.draft("RGB", (stored_w, stored_h))  # largest DCT scale still >= target

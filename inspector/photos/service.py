@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from werkzeug.datastructures import FileStorage
 
 from ..access.actor import Actor
@@ -26,6 +26,7 @@ from . import urls
 from .checks import Thresholds, first_position, warnings_for
 from .derive import VARIANTS, make_derivatives
 from .models import Photo
+from .similar import hamming, parts
 from .storage import FileSystemStorage, Storage, derived_key, original_key
 from .validate import inspect_image, invalid_image
 
@@ -50,18 +51,19 @@ def _read(upload: FileStorage, max_bytes: int) -> bytes:
 def accept_uploads(files: list[FileStorage], uploader_id: int | None) -> list[Photo]:
     """Validate every file first (one bad file: ApiError, nothing stored), then store the
     originals durably and add unattached Photo rows (flushed, not committed)."""
-    files = [f for f in files if f is not None and (f.filename or f.stream)]
-    if not 1 <= len(files) <= MAX_FILES:
+    cfg = current_app.config
+    max_bytes = int(cfg["MAX_UPLOAD_MB"]) * 1024 * 1024
+    # A browser form with no file chosen sends an empty part without a name: not a photo.
+    read = [(f.filename, _read(f, max_bytes)) for f in files if f is not None]
+    contents = [data for name, data in read if name or data]
+    if not 1 <= len(contents) <= MAX_FILES:
         raise invalid(
             f"需要 1 至 {MAX_FILES} 张照片 / 1 to {MAX_FILES} photos are required",
             fields={"photo": [f"1..{MAX_FILES} files"]},
         )
-    cfg = current_app.config
-    max_bytes = int(cfg["MAX_UPLOAD_MB"]) * 1024 * 1024
     zone = ZoneInfo(cfg.get("TIMEZONE") or "Asia/Shanghai")
     checked = []
-    for index, upload in enumerate(files):
-        data = _read(upload, max_bytes)
+    for index, data in enumerate(contents):
         try:
             info = inspect_image(data, max_bytes, int(cfg["MAX_IMAGE_PIXELS"]), zone)
         except ApiError as exc:
@@ -147,8 +149,9 @@ def ensure_derivatives(photo: Photo) -> None:
     keys = {variant: derived_key(photo.sha256, variant) for variant in VARIANTS}
     if photo.phash is not None and all(store.exists(key) for key in keys.values()):
         return
+    original = read_original(photo)
     try:
-        made = make_derivatives(store.read(photo.storage_key))
+        made = make_derivatives(original)
     except (OSError, ValueError, SyntaxError) as exc:  # pixels broken past what upload checks
         raise invalid_image("无法解码 cannot decode") from exc
     # Derivatives can always be made again: atomic but not fsynced.
@@ -157,6 +160,30 @@ def ensure_derivatives(photo: Photo) -> None:
     if photo.phash is None:
         photo.phash = made.phash
         db.session.flush()
+
+
+def missing_file(photo: Photo) -> ApiError:
+    current_app.logger.error("photo %s: stored file %s is missing", photo.id, photo.storage_key)
+    return ApiError(404, "photo_file_missing", "照片文件缺失 / Photo file missing")
+
+
+def read_original(photo: Photo) -> bytes:
+    try:
+        return storage().read(photo.storage_key)
+    except FileNotFoundError as exc:  # should not happen: rows are written after their file
+        raise missing_file(photo) from exc
+
+
+def open_stored(photo: Photo, key: str):  # noqa: ANN201 - a path or a binary file object
+    """A local path where there is one (size, ranges, sendfile), else an open stream."""
+    store = storage()
+    path = store.local_path(key)
+    if path is not None:
+        return path
+    try:
+        return store.open(key)
+    except FileNotFoundError as exc:
+        raise missing_file(photo) from exc
 
 
 def case_of(photo: Photo):  # noqa: ANN201 - Case | None (workflow imports would be circular)
@@ -194,3 +221,37 @@ def unreferenced_shas(shas: set[str]) -> set[str]:
         batch = ordered[start : start + 500]
         found.update(db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(batch))))
     return shas - found
+
+
+def same_picture(photo: Photo, max_distance: int = 6, limit: int = 20) -> list[Photo]:
+    """Other photo rows showing the same picture: identical bytes (SHA-256), or, once the
+    perceptual hash is known (after the first view or `photos derive`), a pHash within
+    `max_distance` bits, which survives re-encoding, resizing and EXIF edits. Newest first; the
+    caller decides which of them belong to another case and flags it."""
+    rows = list(
+        db.session.scalars(
+            select(Photo)
+            .where(Photo.sha256 == photo.sha256, Photo.id != photo.id)
+            .order_by(Photo.id.desc())
+            .limit(limit)
+        )
+    )
+    if photo.phash is None or len(rows) >= limit:
+        return rows
+    seen = {row.id for row in rows} | {photo.id}
+    near = [
+        row
+        for row in db.session.scalars(near_phash_query(photo.phash, max_distance))
+        if row.id not in seen and hamming(row.phash, photo.phash) <= max_distance
+    ]
+    return sorted(rows + near, key=lambda row: row.id, reverse=True)[:limit]
+
+
+def near_phash_query(phash: str, max_distance: int):  # noqa: ANN201 - a Select
+    """Candidates sharing one pigeonhole run (plain substr: same on SQLite and PostgreSQL);
+    the caller checks the exact distance."""
+    conditions = [
+        func.substr(Photo.phash, start, length) == digits
+        for start, length, digits in parts(phash, max_distance)
+    ]
+    return select(Photo).where(Photo.phash.is_not(None), or_(*conditions))

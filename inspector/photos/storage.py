@@ -66,6 +66,9 @@ class Storage(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
+    def local_path(self, key: str) -> str | None:
+        """A file path when the object is a local file (served with sendfile), else None."""
+
     def list(self, prefix: str) -> Iterator[StoredObject]: ...
 
     def delete_if_older(self, key: str, cutoff: float) -> bool:
@@ -125,6 +128,10 @@ class FileSystemStorage:
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def local_path(self, key: str) -> str | None:
+        path = self._path(key)
+        return str(path) if path.is_file() else None
 
     def list(self, prefix: str) -> Iterator[StoredObject]:
         """Every stored object under prefix, crashed writes' temporary files included."""

@@ -75,7 +75,8 @@ def inspect_image(data: bytes, max_bytes: int, max_pixels: int, default_tz: tzin
             raise invalid_image("尺寸为零 zero size")
         if width * height > max_pixels:
             raise too_large(f"{width}×{height} > {max_pixels} pixels")
-        fmt = image.format or ""
+        # Phones with depth/portrait modes write MPO: a JPEG with more images appended.
+        fmt = "JPEG" if image.format == "MPO" else (image.format or "")
         if fmt not in MIME:
             raise unsupported()
         if not _complete(fmt, data):

@@ -8,7 +8,8 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..access.auth import current_actor, require_roles
+from ..access.auth import current_actor, public, require_roles
+from ..access.limits import rate_limited
 from ..access.policy import can_see_case
 from ..access.roles import ROLES
 from ..errors import ApiError, not_found
@@ -48,6 +49,8 @@ def _answer(report: Report, token: str | None, status: int):
 
 
 @blp.route("/reports", methods=["POST"])
+@public("随手拍: residents may report without an account / anonymous reports are allowed")
+@rate_limited("submit")
 @blp.arguments(ReportForm, location="form")
 def create_report(form: dict):
     actor = current_actor()
@@ -77,6 +80,7 @@ def _token_for(report: Report, actor) -> str | None:  # noqa: ANN001
 
 
 @blp.route("/reports/<int:report_id>", methods=["GET"])
+@public("anonymous reporters follow with their tracking token; others by the case policy")
 @blp.arguments(TokenArgs, location="query")
 def get_report(args: dict, report_id: int):
     actor = current_actor()
@@ -92,6 +96,7 @@ def get_report(args: dict, report_id: int):
 
 
 @blp.route("/reports/track", methods=["GET"])
+@public("anonymous follow-up by tracking token alone")
 @blp.arguments(TokenArgs, location="query")
 def track_report(args: dict):
     """Anonymous follow-up by tracking token alone (the phone may have lost the report id)."""

@@ -37,31 +37,38 @@ def upsert_rule(category_code: str, zone_code: str, unit_code: str) -> RoutingRu
 
 
 def route(category: Category, location: Location, lat: float, lon: float) -> Decision:
+    """The unit that must act on `category` at a located WGS-84 point, with the reason.
+
+    Order (domain.md, 派遣): the evaluation point holding the place and its owner; else the most
+    specific routing rule for the category along grid -> community -> subdistrict -> district;
+    else the category's default unit; else the grid's (or nearest ancestor's) unit.
+    """
     point = point_at(lat, lon)
-    chain = [
-        location.chain[lvl]
-        for lvl in ("grid", "community", "subdistrict", "district")
-        if lvl in location.chain
-    ]
-    rules = db.session.scalars(
-        select(RoutingRule).where(
+    chain = location.zones
+    rules = db.session.execute(
+        select(RoutingRule.id, RoutingRule.zone_id, RoutingRule.unit_id).where(
             RoutingRule.category_id == category.id,
             RoutingRule.zone_id.in_([z["id"] for z in chain]),
         )
     ).all()
     decision = decide(
-        {"unit_id": point.unit_id, "code": point.code} if point else None,
+        {"unit_id": point.unit_id, "code": point.code, "name": point.name} if point else None,
         {r.zone_id: {"id": r.id, "unit_id": r.unit_id} for r in rules},
         chain,
         {"unit_id": category.default_unit_id, "code": category.code}
         if category.default_unit_id
         else None,
     )
+    detail = dict(
+        decision.detail,
+        category_code=category.code,
+        category_name=category.name,
+        grid_code=location.grid_code,
+    )
     if decision.unit_id is not None:
         unit = db.session.get(Unit, decision.unit_id)
-        detail = dict(decision.detail, unit_code=unit.code, unit_name=unit.name)
-        return Decision(decision.unit_id, decision.basis, detail)
-    return decision
+        detail.update(unit_code=unit.code, unit_name=unit.name)
+    return Decision(decision.unit_id, decision.basis, detail)
 
 
 def rule_json(rule: RoutingRule) -> dict:

@@ -9,7 +9,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
-from ..access.auth import current_actor, require_roles
+from ..access.auth import current_actor, public, require_roles
+from ..access.idempotency import idempotent
 from ..access.roles import ROLES
 from ..access.scopes import visible_cases
 from ..categories.models import Category
@@ -19,11 +20,12 @@ from ..grid.models import Zone
 from ..http import commit
 from ..org.models import Unit
 from ..pagination import PageArgs, paginate
+from ..sla.service import overdue_clause
 from ..timeutil import utcnow
 from .models import STATUSES, Case
 from .present import case_json
 from .service import ActionInput, load_case, perform
-from .states import ACTIONS, CLOCK_RUNNING
+from .states import ACTIONS
 
 blp = Blueprint("cases", __name__, description="案件办理 / Cases")
 
@@ -72,12 +74,13 @@ def list_cases(args: dict):
             Case.category_id.in_(select(Category.id).where(Category.code == args["category_code"]))
         )
     if args["overdue"] is not None:
-        late = Case.status.in_(CLOCK_RUNNING) & (Case.due_at < utcnow())
+        late = overdue_clause()
         query = query.where(late if args["overdue"] else ~late)
     return paginate(query, Case.id, args, lambda c: case_json(c, actor, full=False))
 
 
 @blp.route("/cases/<int:case_id>", methods=["GET"])
+@public("an anonymous reporter follows his case with the tracking token; others by policy")
 @blp.arguments(TokenArgs, location="query")
 def get_case(args: dict, case_id: int):
     actor = current_actor()
@@ -107,6 +110,10 @@ def _action_input() -> ActionInput:
 
 
 @blp.route("/cases/<int:case_id>/<string:action>", methods=["POST"])
+@public(
+    "an anonymous reporter rates or reopens with his tracking token; the table decides the rest"
+)
+@idempotent
 def act_on_case(case_id: int, action: str):
     actor = current_actor()
     data = _action_input()

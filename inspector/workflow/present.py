@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from ..access.actor import Actor
@@ -10,15 +9,11 @@ from ..access.policy import can_see_original, can_see_phone
 from ..access.roles import PUBLIC_ROLES, ROLE_NAMES_ZH
 from ..photos.service import photo_json
 from ..reports.models import Report
-from ..timeutil import iso_local, utcnow
+from ..sla.service import is_overdue
+from ..timeutil import iso_local
 from .facts import case_facts
 from .models import Case, CaseEvent
-from .states import ACTION_ZH, CLOCK_RUNNING, STATUS_ZH
-
-
-def is_overdue(case: Case, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    return case.status in CLOCK_RUNNING and case.due_at is not None and now > case.due_at
+from .states import ACTION_ZH, STATUS_ZH
 
 
 def _public(actor: Actor) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -18,16 +18,18 @@ from ..categories.service import category_by_code
 from ..errors import ApiError, invalid, not_found
 from ..extensions import db
 from ..grid.coords import to_wgs84
-from ..grid.service import locate
+from ..grid.service import location_of_grid
 from ..org.service import unit_by_code
 from ..photos.service import accept_uploads
 from ..reports.models import Report
 from ..routing.service import route
-from ..sla.service import due_time
+from ..sla.service import escalation_data, notify_escalation, set_due
 from .facts import case_facts
 from .models import Case
 from .states import ACTION_ZH, REPORTER, TransitionError, check
 from .timeline import append_event
+
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass
@@ -136,7 +138,8 @@ def _onsite(
             {"distance_m": round(distance)},
         )
     for photo in photos:
-        if after is not None and photo.taken_at is not None and photo.taken_at < after:
+        # EXIF times have whole seconds and phone clocks drift: allow a few minutes of skew.
+        if after is not None and photo.taken_at is not None and photo.taken_at < after - CLOCK_SKEW:
             raise ApiError(
                 422,
                 "photo_too_early",
@@ -154,9 +157,7 @@ def _photos(data: ActionInput, actor: Actor, required: bool) -> list:
 
 
 def _set_due(case: Case, start: datetime) -> None:
-    category = case.category
-    case.due_at = due_time(start, category.time_limit_value, category.time_limit_unit)
-    case.warned_at = None
+    set_due(case, start, case.category.time_limit_value, case.category.time_limit_unit)
 
 
 # ------------------------------------------------------------------ handlers
@@ -186,7 +187,7 @@ def _reject(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
 def _dispatch(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
     if case.category is None:
         raise invalid("派遣前需要问题类别 / the case needs a category", field="category_code")
-    decision = route(case.category, locate(case.lat, case.lon, snap_m=1e9), case.lat, case.lon)
+    decision = route(case.category, location_of_grid(case.grid_id), case.lat, case.lon)
     info: dict[str, Any] = {
         "routing": {"basis": decision.basis, "reason": decision.reason_zh, **decision.detail}
     }
@@ -239,8 +240,7 @@ def _approve_extension(case: Case, actor: Actor, data: ActionInput, now: datetim
     if not request:
         raise ApiError(409, "no_extension_pending", "没有待审批的延期申请 / no extension pending")
     start = max(case.due_at, now) if case.due_at else now
-    case.due_at = due_time(start, request["value"], request["unit"])
-    case.warned_at = None
+    set_due(case, start, request["value"], request["unit"])
     case.extension_request = None
     return {"value": request["value"], "unit": request["unit"], "due_at": case.due_at.isoformat()}
 
@@ -326,14 +326,9 @@ def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
 
 
 def _escalate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
-    case.escalation_level = min(case.escalation_level + 1, 2)
-    level_name = "挂牌督办" if case.escalation_level >= 2 else "督办"
-    head = case.unit.head_name if case.unit else None
-    return {
-        "level": case.escalation_level,
-        "level_name": level_name,
-        "notify": head if case.escalation_level >= 2 else None,
-    }
+    escalation = escalation_data(case)
+    notify_escalation(case, escalation["level"], now)
+    return escalation
 
 
 def _rate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:

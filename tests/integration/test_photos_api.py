@@ -45,6 +45,7 @@ def test_signed_derivatives_need_no_login(demo_client, case_photos) -> None:
         assert b"Exif" not in display.data
         assert "immutable" in display.headers["Cache-Control"]
         assert display.headers["X-Content-Type-Options"] == "nosniff"
+        assert int(display.headers["Content-Length"]) == len(display.data)
         thumb = demo_client.get(body["thumb_url"])
         assert thumb.status_code == 200 and max(_image(thumb).size) == 320
         again = demo_client.get(body["url"], headers={"If-None-Match": display.headers["ETag"]})
@@ -153,3 +154,15 @@ def test_path_traversal_is_not_routed(demo_client, case_photos) -> None:
         response = demo_client.get(url)
         assert response.status_code == 404
         assert response.is_json
+
+
+def test_a_lost_file_is_a_clear_404_not_a_500(demo_app, demo_client, case_photos) -> None:
+    from pathlib import Path
+
+    with demo_app.app_context():
+        key = db.session.get(Photo, case_photos[1]["id"]).storage_key
+    (Path(demo_app.config["MEDIA_DIR"]) / key).unlink()
+    for url in (case_photos[1]["original_url"], case_photos[1]["thumb_url"]):
+        response = demo_client.get(url)
+        assert response.status_code == 404
+        assert response.get_json()["error"]["code"] == "photo_file_missing"

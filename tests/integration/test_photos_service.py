@@ -80,6 +80,18 @@ def test_photo_count(demo_app, count: int) -> None:
     assert caught.value.status == 422
 
 
+def test_empty_unnamed_part_is_no_photo_but_a_named_empty_file_is_broken(demo_app) -> None:
+    with demo_app.app_context():
+        with pytest.raises(ApiError) as caught:
+            accept_uploads([upload(b"", "", "application/octet-stream")], None)
+        assert caught.value.code == "invalid_input"
+        with pytest.raises(ApiError) as caught:
+            accept_uploads([upload(b"", "IMG_0003.jpg")], None)
+        assert caught.value.code == "invalid_image"
+        (photo,) = accept_uploads([upload(b"", ""), upload(samples.jpeg())], None)
+        assert photo.position == 0
+
+
 def test_size_limit_is_configurable(app_factory) -> None:
     app = app_factory(MAX_UPLOAD_MB=1)
     big = samples.plain("PNG", (1200, 900), compress_level=0)
@@ -166,3 +178,22 @@ def test_derive_command_fills_perceptual_hashes(demo_app) -> None:
     with demo_app.app_context():
         hashes = [db.session.get(Photo, i).phash for i in ids]
         assert all(h and len(h) == 16 for h in hashes)
+
+
+def test_same_picture_by_bytes_then_by_perceptual_hash(demo_app) -> None:
+    from inspector.photos.service import ensure_derivatives, same_picture
+
+    scene = samples.textured_scene()
+    original = samples.encode(scene, "JPEG", quality=90)
+    smaller_png = samples.encode(scene.resize((640, 480)), "PNG")
+    rotated = samples.encode(scene.rotate(180), "JPEG", quality=90)
+    with demo_app.app_context():
+        first, resent, other, unlike = accept_uploads(
+            [upload(original), upload(original), upload(smaller_png), upload(rotated)], None
+        )
+        assert [p.id for p in same_picture(first)] == [resent.id]
+        for photo in (first, resent, other, unlike):
+            ensure_derivatives(photo)
+        assert [p.id for p in same_picture(first)] == [other.id, resent.id]
+        assert [p.id for p in same_picture(unlike)] == []
+        assert [p.id for p in same_picture(first, max_distance=0)] == [resent.id]

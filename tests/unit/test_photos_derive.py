@@ -42,6 +42,11 @@ def test_heic_upright_without_exif(orientation: int) -> None:
     _assert_upright(made.thumb, (320, 240))
 
 
+def test_multi_picture_jpeg_upright() -> None:
+    made = make_derivatives(samples.mpo(6))
+    _assert_upright(made.display, (400, 300))
+
+
 def test_png_with_alpha_and_webp() -> None:
     for data in (samples.plain("PNG"), samples.plain("WEBP", quality=90)):
         made = make_derivatives(data)

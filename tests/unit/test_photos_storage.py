@@ -19,8 +19,9 @@ def test_put_read_exists(tmp_path: Path) -> None:
     store = FileSystemStorage(tmp_path)
     key = original_key(SHA)
     assert key == f"originals/{SHA[:2]}/{SHA[2:4]}/{SHA}"
-    assert not store.exists(key)
+    assert not store.exists(key) and store.local_path(key) is None
     store.put(key, DATA)
+    assert store.local_path(key) == str(tmp_path / key)
     assert store.exists(key) and store.read(key) == DATA
     with store.open(key) as handle:
         assert handle.read() == DATA

@@ -33,6 +33,12 @@ def test_accepted_types(data: bytes, fmt: str, mime: str) -> None:
     assert (info.format, info.mime, info.width, info.height) == (fmt, mime, 400, 300)
 
 
+def test_multi_picture_jpeg_is_a_jpeg() -> None:
+    info = _inspect(samples.mpo(6))
+    assert (info.format, info.mime, info.width, info.height) == ("JPEG", "image/jpeg", 300, 400)
+    assert info.meta.gps_lat is not None
+
+
 def test_sizes_are_as_stored_before_orientation() -> None:
     for make in (samples.jpeg, samples.heic):
         info = _inspect(make(6))

@@ -1,0 +1,314 @@
+"""The role x endpoint access matrix: ONE data table, one row per (method, endpoint).
+
+Adding an endpoint: add a `Row` to ROWS (and, if it needs objects, a planter to PLANTERS that
+stores their ids in `world.values`). `test_access_matrix.py` fails for any route of the app
+without a row, and for any row whose declared roles differ from the view's declaration.
+
+Actors are the demo accounts plus accounts planted for the "own / other" comparisons: another
+unit's staff, a grid worker of other grids, zone-bound dispatcher and supervisor, another
+resident. A row's `expect` pins exact answers for such actors (hidden objects answer 404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+
+from inspector.access.passwords import hash_password
+from inspector.access.roles import (
+    ADMIN,
+    DISPATCHER,
+    GRID_WORKER,
+    RESIDENT,
+    ROLES,
+    STAFF_ROLES,
+    SUPERVISOR,
+    UNIT_STAFF,
+    VOLUNTEER,
+)
+from inspector.access.service import create_account, issue_token
+from inspector.extensions import db
+from inspector.setup.demo import grid_center, zone_features
+from inspector.setup.demo_data import DEMO_PASSWORD
+
+PUBLIC = "public"  # a row's `roles` for views open to anonymous callers
+ANY = frozenset(ROLES)  # any logged-in account
+STAFF = frozenset(STAFF_ROLES)
+ONLY_ADMIN = frozenset({ADMIN})
+ANONYMOUS = "anonymous"
+
+# actor name -> role. The first seven are the demo accounts.
+ACTORS: dict[str, str | None] = {
+    ANONYMOUS: None,
+    "resident": RESIDENT,
+    "volunteer": VOLUNTEER,
+    "gridworker": GRID_WORKER,
+    "dispatcher": DISPATCHER,
+    "unitstaff": UNIT_STAFF,
+    "supervisor": SUPERVISOR,
+    "admin": ADMIN,
+    "unitstaff_other": UNIT_STAFF,  # unit jjdd 交警大队 (unitstaff is zfj 综合执法局)
+    "gridworker_other": GRID_WORKER,  # grids of 新华社区 in 东城区 (gridworker: 鼓楼社区, 西城区)
+    "dispatcher_east": DISPATCHER,  # bound to district 429902 东城区
+    "supervisor_west": SUPERVISOR,  # bound to district 429901 西城区
+    "resident_other": RESIDENT,
+}
+
+WEST_GRID = "429901001001007"  # in gridworker's community 鼓楼社区
+EAST_GRID = "429902001001007"  # in gridworker_other's community 新华社区
+
+
+@dataclass
+class World:
+    """What a matrix row may refer to: tokens per actor, and planted ids for path placeholders."""
+
+    app: Flask
+    tokens: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def headers(self, actor: str) -> dict[str, str]:
+        token = self.tokens.get(actor)
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def _grids_of(community: str) -> list[str]:
+    return [
+        f["properties"]["code"]
+        for f in zone_features()
+        if f["properties"]["level"] == "grid" and f["properties"]["code"].startswith(community)
+    ]
+
+
+def plant_accounts(world: World) -> None:
+    digest = hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
+    for username, role, unit, zones, name in (
+        ("unitstaff_other", UNIT_STAFF, "jjdd", None, "交警队员"),
+        ("gridworker_other", GRID_WORKER, None, _grids_of("429902001001"), "网格员"),
+        ("dispatcher_east", DISPATCHER, None, ["429902"], "东城座席员"),
+        ("supervisor_west", SUPERVISOR, None, ["429901"], "西城督查"),
+        ("resident_other", RESIDENT, None, None, "市民李女士"),
+    ):
+        create_account(username, DEMO_PASSWORD, role, unit, zones, name, password_hash=digest)
+    world.values["victim"] = "resident_other"
+    lat, lon = grid_center(WEST_GRID)
+    world.values.update(lat=lat, lon=lon)
+
+
+def plant_case(world: World) -> None:
+    """A resident's report in WEST_GRID, dispatched to zfj and escalated (so a notice exists),
+    and an anonymous report whose tracking token the public rows use."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from inspector.access.actor import ANONYMOUS as NOBODY
+    from inspector.access.models import Account
+    from inspector.access.service import actor_of
+    from inspector.reports.service import ReportInput, submit_report
+    from inspector.sla.models import Notification
+    from inspector.timeutil import utcnow
+    from inspector.workflow.service import ActionInput, perform
+
+    from .images import jpeg
+
+    def actor(name: str):  # noqa: ANN202
+        return actor_of(db.session.scalar(db.select(Account).where(Account.username == name)))
+
+    lat, lon = world.values["lat"], world.values["lon"]
+
+    def report(who, client_id: str):  # noqa: ANN001, ANN202
+        files = [FileStorage(io.BytesIO(jpeg(lat, lon, taken_at=utcnow())), "p.jpg")]
+        data = ReportInput(lat=lat, lon=lon, category_code="0101", client_id=client_id)
+        return submit_report(who, data, files, utcnow())
+
+    mine, _ = report(actor("resident"), "7d1f0c2e-0000-4000-8000-000000000001")
+    perform(mine.case, actor("dispatcher"), "file", ActionInput(), utcnow())
+    perform(mine.case, actor("dispatcher"), "dispatch", ActionInput(unit_code="zfj"), utcnow())
+    perform(mine.case, actor("supervisor"), "escalate", ActionInput(), utcnow())
+    _anon, token = report(NOBODY, "7d1f0c2e-0000-4000-8000-000000000002")
+    notice = db.session.scalar(db.select(Notification).where(Notification.case_id == mine.case.id))
+    world.values.update(
+        case_id=mine.case.id,
+        report_id=mine.id,
+        photo_id=mine.photos[0].id,
+        notification_id=notice.id,
+        token=token,
+    )
+
+
+# Each planter adds objects to the database and their ids to world.values (inside an app context).
+PLANTERS: list[Callable[[World], None]] = [plant_accounts, plant_case]
+
+# Who sees the planted case (a resident's report in WEST_GRID, dispatched to zfj): exact answers.
+_CASE_SEEN = {
+    "anonymous": 404,
+    "resident": 200,
+    "resident_other": 404,
+    "volunteer": 404,
+    "gridworker": 200,
+    "gridworker_other": 404,
+    "unitstaff": 200,
+    "unitstaff_other": 404,
+    "dispatcher": 200,
+    "dispatcher_east": 404,
+    "supervisor": 200,
+    "supervisor_west": 200,
+    "admin": 200,
+}
+_PHOTO_SEEN = {**_CASE_SEEN, "anonymous": 401}
+_ORIGINAL_SEEN = {**_PHOTO_SEEN, "resident": 404}
+# Escalating is for supervisors (and admins); who cannot see the case gets 404, not 403.
+_ESCALATE = {actor: (status if status == 404 else 403) for actor, status in _CASE_SEEN.items()} | {
+    "supervisor": 200,
+    "supervisor_west": 200,
+    "admin": 200,
+}
+_NOTICE_READ = {
+    "unitstaff": 200,
+    "unitstaff_other": 404,
+    "dispatcher": 200,
+    "dispatcher_east": 404,
+    "supervisor": 200,
+    "supervisor_west": 200,
+}
+
+
+def plant_world(app: Flask) -> World:
+    """Plant the actors and objects, and give every actor a token (no password hashing per row)."""
+    from inspector.access.models import Account
+
+    world = World(app)
+    with app.app_context():
+        for planter in PLANTERS:
+            planter(world)
+        for actor in ACTORS:
+            if actor == ANONYMOUS:
+                continue
+            account = db.session.scalar(db.select(Account).where(Account.username == actor))
+            world.tokens[actor], _row = issue_token(account, 1)
+        db.session.commit()
+    return world
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str  # with {placeholders} filled from World.values
+    roles: frozenset[str] | str  # the roles the view serves, or PUBLIC
+    json: dict | Callable[[World], dict] | None = None
+    expect: dict[str, int] = field(default_factory=dict)  # actor -> exact status
+
+    def url(self, world: World) -> str:
+        return "/api/v1" + self.path.format(**world.values)
+
+    def body(self, world: World) -> dict | None:
+        return self.json(world) if callable(self.json) else self.json
+
+
+_SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[113.13, 30.64], [113.131, 30.64], [113.131, 30.641], [113.13, 30.64]]],
+}
+
+ROWS: list[Row] = [
+    # auth and the caller's own account
+    Row("POST", "/auth/token", PUBLIC, {"username": "volunteer", "password": DEMO_PASSWORD}),
+    Row("DELETE", "/auth/token", ANY),
+    Row("GET", "/me", ANY),
+    # accounts (admin)
+    Row(
+        "POST",
+        "/accounts",
+        ONLY_ADMIN,
+        {"username": "newworker", "password": "Secret@2026", "role": "grid_worker"},
+    ),
+    Row("GET", "/accounts", ONLY_ADMIN),
+    Row("POST", "/accounts/{victim}/disable", ONLY_ADMIN),
+    Row("POST", "/accounts/{victim}/enable", ONLY_ADMIN),
+    # city set-up
+    Row("POST", "/units", ONLY_ADMIN, {"code": "m1", "name": "矩阵单位", "kind": "department"}),
+    Row("GET", "/units", STAFF),
+    Row(
+        "POST",
+        "/categories",
+        ONLY_ADMIN,
+        {
+            "code": "9901",
+            "name": "矩阵类别",
+            "family": "event",
+            "time_limit": {"value": 2, "unit": "work_hours"},
+        },
+    ),
+    Row("GET", "/categories", PUBLIC),
+    Row("POST", "/zones/import", ONLY_ADMIN, {"type": "FeatureCollection", "features": []}),
+    Row("GET", "/zones/locate?lat={lat}&lon={lon}", PUBLIC),
+    Row("GET", "/zones", STAFF),
+    Row("GET", "/zones/export", STAFF),
+    Row("GET", "/coords/convert?lat={lat}&lon={lon}&from=wgs84&to=gcj02", PUBLIC),
+    Row(
+        "POST",
+        "/routing-rules",
+        ONLY_ADMIN,
+        {"category_code": "0101", "zone_code": "429901", "unit_code": "zfj"},
+    ),
+    Row("GET", "/routing-rules", frozenset({ADMIN, DISPATCHER, SUPERVISOR})),
+    Row(
+        "GET",
+        "/routing/decide?category_code=0101&lat={lat}&lon={lon}",
+        frozenset({ADMIN, DISPATCHER, SUPERVISOR}),
+    ),
+    Row(
+        "POST",
+        "/points",
+        ONLY_ADMIN,
+        {"code": "mp1", "name": "矩阵点位", "kind": "park", "unit_code": "ylj", "polygon": _SQUARE},
+    ),
+    Row("GET", "/points", STAFF),
+    # 随手拍 intake and follow-up
+    Row("POST", "/reports", PUBLIC, {"description": "JSON instead of multipart: a clear 4xx"}),
+    Row("GET", "/reports/{report_id}", PUBLIC, expect=_CASE_SEEN),
+    Row("GET", "/reports/track?token={token}", PUBLIC),
+    Row("GET", "/me/reports", ANY),
+    # cases
+    Row("GET", "/cases", ANY),
+    Row("GET", "/cases/{case_id}", PUBLIC, expect=_CASE_SEEN),
+    Row("POST", "/cases/{case_id}/escalate", PUBLIC, {"note": "督办"}, expect=_ESCALATE),
+    # photos (bearer requests; signed URLs are tested in test_photos_api)
+    Row("GET", "/photos/{photo_id}/display.jpg", PUBLIC, expect=_PHOTO_SEEN),
+    Row("GET", "/photos/{photo_id}/thumb.jpg", PUBLIC, expect=_PHOTO_SEEN),
+    Row("GET", "/photos/{photo_id}/original", PUBLIC, expect=_ORIGINAL_SEEN),
+    # notifications of the tick job and of escalations
+    Row("GET", "/notifications", frozenset({UNIT_STAFF, DISPATCHER, SUPERVISOR})),
+    Row(
+        "POST",
+        "/notifications/{notification_id}/read",
+        frozenset({UNIT_STAFF, DISPATCHER, SUPERVISOR}),
+        expect=_NOTICE_READ,
+    ),
+]
+
+
+def expected(row: Row, actor: str) -> int | None:
+    """The exact status an actor must get, or None for "served" (neither 401 nor 403 nor 5xx)."""
+    if actor in row.expect:
+        return row.expect[actor]
+    if row.roles == PUBLIC:
+        return None
+    role = ACTORS[actor]
+    if role is None:
+        return 401
+    return None if role in row.roles else 403
+
+
+def call(client, world: World, row: Row, actor: str):
+    return client.open(
+        row.url(world), method=row.method, json=row.body(world), headers=world.headers(actor)
+    )
+
+
+def actor_order(row: Row) -> list[str]:
+    """Refused actors first: the served ones may change state (disable an account, log out)."""
+    return sorted(ACTORS, key=lambda a: expected(row, a) is None)

@@ -1,0 +1,32 @@
+"""Access declarations on views, and hidden objects answering 404."""
+
+from __future__ import annotations
+
+import pytest
+
+from inspector.access.auth import access_rule, ensure_visible, public, require_roles
+from inspector.errors import ApiError
+
+
+def test_declarations_are_read_back():
+    @public("why")
+    def open_view():
+        return None
+
+    @require_roles("admin", "dispatcher")
+    def staff_view():
+        return None
+
+    def bare_view():
+        return None
+
+    assert access_rule(open_view).public and access_rule(open_view).reason == "why"
+    assert access_rule(staff_view).roles == {"admin", "dispatcher"}
+    assert access_rule(bare_view) is None
+
+
+def test_hidden_is_404_not_403():
+    ensure_visible(True)
+    with pytest.raises(ApiError) as err:
+        ensure_visible(False, "案件 / Case")
+    assert err.value.status == 404 and err.value.code == "not_found"
