@@ -73,7 +73,7 @@ class GridCache:
             # One primary-key read on the request's own connection: cheap. It may see this
             # transaction's own uncommitted bump; the build below then reads the committed
             # counter, keys the snapshot by that, and the next check simply looks again.
-            if snap is None or _revision(db.session) != snap.revision:
+            if snap is None or _revision(db.session.connection()) != snap.revision:
                 with db.engine.connect() as conn:
                     snap = _build(conn, _revision(conn))
                 self.builds += 1
@@ -84,7 +84,7 @@ class GridCache:
             self.lock.release()
 
 
-def _revision(conn) -> int:  # noqa: ANN001 - a Connection or a Session
+def _revision(conn) -> int:  # noqa: ANN001 - a Connection (Core: half the cost of an ORM read)
     value = conn.execute(
         select(Revision.value).where(Revision.name == ZONES_REVISION)
     ).scalar_one_or_none()
