@@ -256,6 +256,11 @@ ROWS: list[Row] = [
     ),
     Row("GET", "/routing-rules", frozenset({ADMIN, DISPATCHER, SUPERVISOR})),
     Row(
+        "GET",
+        "/routing/decide?category_code=0101&lat={lat}&lon={lon}",
+        frozenset({ADMIN, DISPATCHER, SUPERVISOR}),
+    ),
+    Row(
         "POST",
         "/points",
         ONLY_ADMIN,

@@ -6,9 +6,10 @@ index was built from, at most once every ZONES_CHECK_SECONDS (one primary-key re
 bench/grid.py), and rebuilds only when it moved. The importing process itself re-checks right
 after its commit (session event), so its own change is visible at once.
 
-The counter and the zones are read on a connection of their own, outside the request's session,
-so an index is only ever built from committed rows: an uncommitted (later rolled back) import
-can never leave a process holding zones that the database does not have.
+The check reads the counter through the request's session (no extra connection); a rebuild reads
+counter and zones on a connection of its own, so an index is only ever built from committed rows:
+an uncommitted (later rolled back) import never leaves a process holding zones the database does
+not have. Threads keep answering from the previous index while one thread rebuilds.
 """
 
 from __future__ import annotations
@@ -61,22 +62,29 @@ class GridCache:
         snap = self.snapshot
         if snap is not None and now - self.checked_at < self.check_seconds:
             return snap
-        with self.lock:
+        # While one thread rebuilds, the others keep answering from the previous snapshot.
+        if not self.lock.acquire(blocking=snap is None):
+            return snap
+        try:
             snap = self.snapshot
             if snap is not None and now - self.checked_at < self.check_seconds:
                 return snap
-            with db.engine.connect() as conn:
-                self.checks += 1
-                revision = _revision(conn)
-                if snap is None or snap.revision != revision:
-                    snap = _build(conn, revision)
-                    self.builds += 1
-                    self.snapshot = snap
+            self.checks += 1
+            # One primary-key read on the request's own connection: cheap. It may see this
+            # transaction's own uncommitted bump; the build below then reads the committed
+            # counter, keys the snapshot by that, and the next check simply looks again.
+            if snap is None or _revision(db.session) != snap.revision:
+                with db.engine.connect() as conn:
+                    snap = _build(conn, _revision(conn))
+                self.builds += 1
+                self.snapshot = snap
             self.checked_at = now
             return snap
+        finally:
+            self.lock.release()
 
 
-def _revision(conn) -> int:  # noqa: ANN001
+def _revision(conn) -> int:  # noqa: ANN001 - a Connection or a Session
     value = conn.execute(
         select(Revision.value).where(Revision.name == ZONES_REVISION)
     ).scalar_one_or_none()

@@ -135,12 +135,21 @@ def locate(lat: float, lon: float, snap_m: float = 0.0) -> Location:
             grid_id, snapped = near
     if grid_id is None:
         raise outside_city()
+    return Location(grid_id=grid_id, chain=_chain(snap.zones, grid_id), snapped_m=snapped)
+
+
+def location_of_grid(grid_id: int) -> Location:
+    """The stored grid's chain, without a point lookup (a case keeps its grid once placed)."""
+    return Location(grid_id=grid_id, chain=_chain(grid_cache().get().zones, grid_id))
+
+
+def _chain(zones: dict[int, dict[str, Any]], grid_id: int) -> dict[str, dict[str, Any]]:
     chain: dict[str, dict[str, Any]] = {}
-    zone = snap.zones.get(grid_id)
+    zone = zones.get(grid_id)
     while zone is not None:
         chain[zone["level"]] = zone
-        zone = snap.zones.get(zone["parent_id"]) if zone["parent_id"] else None
-    return Location(grid_id=grid_id, chain=chain, snapped_m=snapped)
+        zone = zones.get(zone["parent_id"]) if zone["parent_id"] else None
+    return chain
 
 
 def zone_json(zone: Zone) -> dict[str, Any]:

@@ -51,18 +51,19 @@ def _read(upload: FileStorage, max_bytes: int) -> bytes:
 def accept_uploads(files: list[FileStorage], uploader_id: int | None) -> list[Photo]:
     """Validate every file first (one bad file: ApiError, nothing stored), then store the
     originals durably and add unattached Photo rows (flushed, not committed)."""
-    files = [f for f in files if f is not None and (f.filename or f.stream)]
-    if not 1 <= len(files) <= MAX_FILES:
+    cfg = current_app.config
+    max_bytes = int(cfg["MAX_UPLOAD_MB"]) * 1024 * 1024
+    # A browser form with no file chosen sends an empty part without a name: not a photo.
+    read = [(f.filename, _read(f, max_bytes)) for f in files if f is not None]
+    contents = [data for name, data in read if name or data]
+    if not 1 <= len(contents) <= MAX_FILES:
         raise invalid(
             f"需要 1 至 {MAX_FILES} 张照片 / 1 to {MAX_FILES} photos are required",
             fields={"photo": [f"1..{MAX_FILES} files"]},
         )
-    cfg = current_app.config
-    max_bytes = int(cfg["MAX_UPLOAD_MB"]) * 1024 * 1024
     zone = ZoneInfo(cfg.get("TIMEZONE") or "Asia/Shanghai")
     checked = []
-    for index, upload in enumerate(files):
-        data = _read(upload, max_bytes)
+    for index, data in enumerate(contents):
         try:
             info = inspect_image(data, max_bytes, int(cfg["MAX_IMAGE_PIXELS"]), zone)
         except ApiError as exc:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from ..access.auth import require_roles
 from ..access.roles import ADMIN, DISPATCHER, SUPERVISOR
+from ..categories.service import category_by_code
+from ..grid.coords import to_wgs84
+from ..grid.service import locate
 from ..http import commit
 from ..pagination import PageArgs, paginate
+from ..schemas import PositionArgs
 from .models import RoutingRule
-from .service import rule_json, upsert_rule
+from .service import route, rule_json, upsert_rule
 
 blp = Blueprint("routing", __name__, description="分派规则 / Routing rules")
 
@@ -20,6 +25,24 @@ class RuleArgs(Schema):
     category_code = fields.String(required=True)
     zone_code = fields.String(required=True)
     unit_code = fields.String(required=True)
+
+
+class DecideArgs(PositionArgs):
+    category_code = fields.String(required=True)
+
+
+@blp.route("/routing/decide", methods=["GET"])
+@require_roles(ADMIN, DISPATCHER, SUPERVISOR)
+@blp.arguments(DecideArgs, location="query")
+def decide_view(args: dict):
+    """Which unit a report of this category at this place would go to, and why (a dry run)."""
+    category = category_by_code(args["category_code"])
+    lat, lon = to_wgs84(args["lat"], args["lon"], args["coord_sys"])
+    location = locate(lat, lon, snap_m=current_app.config["SNAP_DISTANCE_M"])
+    return {
+        "location": location.as_json(),
+        "decision": route(category, location, lat, lon).as_json(),
+    }
 
 
 @blp.route("/routing-rules", methods=["POST"])

@@ -146,50 +146,39 @@ def escalate_case(case: Case, now: datetime) -> int | None:
     return raise_escalation(case, None, now, overdue=True)
 
 
-def raise_escalation(
-    case: Case,
-    actor: Actor | None,
-    now: datetime | None = None,
-    note: str | None = None,
-    overdue: bool = False,
-) -> int:
-    """The job's escalation step: level, `escalate` event and notices. Flushes only."""
-    now = as_utc(now or utcnow())
-    data = escalation_step(case, now, overdue)
-    append_event(case, actor, "escalate", case.status, case.status, note=note, data=data, at=now)
-    return data["level"]
+def escalation_data(case: Case) -> dict[str, Any]:
+    """Raise the case one escalation level (rules.next_level); the `escalate` event's data.
 
-
-def escalation_step(case: Case, now: datetime, overdue: bool = False) -> dict[str, Any]:
-    """Raise the level and notify the unit (and on 挂牌督办 its head); returns the event data.
-
-    Shared by the tick job and a supervisor's `escalate` action, which appends the event itself.
-    The caller has already changed what it owns (overdue_count for the job). Flushes only.
+    For the workflow's `escalate` action (a supervisor's 督办), whose handler returns the event
+    data, and for the job. `notify` is the unit head's name on 挂牌督办, else None.
     """
     case.escalation_level = next_level(case.escalation_level or 0, case.overdue_count or 0)
-    db.session.flush()
-    level, name = case.escalation_level, LEVEL_NAMES[case.escalation_level]
+    level = case.escalation_level
     unit = case.unit
-    unit_name = unit.name if unit else None
-    head = unit.head_name if unit and level == PUBLICLY_SUPERVISED else None
-    data: dict[str, Any] = {
+    return {
         "level": level,
-        "level_name": name,
-        "notify": [n for n in (unit_name, head) if n],
-        "overdue_count": case.overdue_count,
+        "level_name": LEVEL_NAMES[level],
+        "notify": unit.head_name if unit and level == PUBLICLY_SUPERVISED else None,
+        "unit_name": unit.name if unit else None,
+        "overdue_count": case.overdue_count or 0,
         "due_at": iso_local(case.due_at),
     }
+
+
+def notify_escalation(case: Case, level: int, now: datetime, overdue: bool = False) -> None:
+    """Tell the unit of a 督办, and on 挂牌督办 its head too. Nothing when no unit has the case."""
+    unit = case.unit
+    if unit is None:  # a supervisor may escalate before dispatch: nobody to tell yet
+        return
+    name, en = LEVEL_NAMES[level], LEVEL_NAMES_EN[level]
     due = _local(case.due_at) if case.due_at else None
-    en = LEVEL_NAMES_EN[level]
     text = (
         f"{name}:案件 {case.number} 已超期(应于 {due} 前处置),请立即处置 / "
         f"{en}: case {case.number} is overdue since {due}"
         if overdue and due
         else f"{name}:督查组督办案件 {case.number} / {en}: case {case.number} escalated"
     )
-    if unit is None:  # a supervisor may escalate before dispatch: nobody to tell yet
-        return data
-    _notify(case, "escalate", level, "unit", unit_name, text, now)
+    _notify(case, "escalate", level, "unit", unit.name, text, now)
     if level == PUBLICLY_SUPERVISED:
         _notify(
             case,
@@ -201,7 +190,26 @@ def escalation_step(case: Case, now: datetime, overdue: bool = False) -> dict[st
             f"publicly supervised: the head of {unit.name} must see case {case.number} through",
             now,
         )
-    return data
+
+
+def raise_escalation(
+    case: Case,
+    actor: Actor | None,
+    now: datetime | None = None,
+    note: str | None = None,
+    overdue: bool = False,
+) -> int:
+    """One whole escalation step: level, `escalate` event, notices. Flushes only.
+
+    The caller has already changed what it owns (overdue_count for the job). The first flush
+    takes the row through the version check before anything else is written.
+    """
+    now = as_utc(now or utcnow())
+    data = escalation_data(case)
+    db.session.flush()
+    append_event(case, actor, "escalate", case.status, case.status, note=note, data=data, at=now)
+    notify_escalation(case, data["level"], now, overdue)
+    return data["level"]
 
 
 def _notify(

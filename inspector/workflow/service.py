@@ -18,12 +18,12 @@ from ..categories.service import category_by_code
 from ..errors import ApiError, invalid, not_found
 from ..extensions import db
 from ..grid.coords import to_wgs84
-from ..grid.service import locate
+from ..grid.service import location_of_grid
 from ..org.service import unit_by_code
 from ..photos.service import accept_uploads
 from ..reports.models import Report
 from ..routing.service import route
-from ..sla.service import escalation_step, set_due
+from ..sla.service import escalation_data, notify_escalation, set_due
 from .facts import case_facts
 from .models import Case
 from .states import ACTION_ZH, REPORTER, TransitionError, check
@@ -187,7 +187,7 @@ def _reject(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
 def _dispatch(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
     if case.category is None:
         raise invalid("派遣前需要问题类别 / the case needs a category", field="category_code")
-    decision = route(case.category, locate(case.lat, case.lon, snap_m=1e9), case.lat, case.lon)
+    decision = route(case.category, location_of_grid(case.grid_id), case.lat, case.lon)
     info: dict[str, Any] = {
         "routing": {"basis": decision.basis, "reason": decision.reason_zh, **decision.detail}
     }
@@ -326,7 +326,9 @@ def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
 
 
 def _escalate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
-    return escalation_step(case, now)
+    escalation = escalation_data(case)
+    notify_escalation(case, escalation["level"], now)
+    return escalation
 
 
 def _rate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:

@@ -80,6 +80,18 @@ def test_photo_count(demo_app, count: int) -> None:
     assert caught.value.status == 422
 
 
+def test_empty_unnamed_part_is_no_photo_but_a_named_empty_file_is_broken(demo_app) -> None:
+    with demo_app.app_context():
+        with pytest.raises(ApiError) as caught:
+            accept_uploads([upload(b"", "", "application/octet-stream")], None)
+        assert caught.value.code == "invalid_input"
+        with pytest.raises(ApiError) as caught:
+            accept_uploads([upload(b"", "IMG_0003.jpg")], None)
+        assert caught.value.code == "invalid_image"
+        (photo,) = accept_uploads([upload(b"", ""), upload(samples.jpeg())], None)
+        assert photo.position == 0
+
+
 def test_size_limit_is_configurable(app_factory) -> None:
     app = app_factory(MAX_UPLOAD_MB=1)
     big = samples.plain("PNG", (1200, 900), compress_level=0)

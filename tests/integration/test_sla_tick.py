@@ -89,7 +89,7 @@ def test_escalates_once_per_due_period_then_publicly(demo_app):
         assert (case.overdue_count, case.escalation_level) == (1, 1)
         assert case.escalated_due_at == case.due_at
         (first,) = events(case_id, "escalate")
-        assert first.data["level_name"] == "督办" and first.data["notify"] == ["综合执法局"]
+        assert first.data["level_name"] == "督办" and first.data["notify"] is None
 
         # Extension approved: a new due period (4 work hours from the old due time).
         set_due(case, case.due_at, 4, "work_hours")
@@ -102,7 +102,7 @@ def test_escalates_once_per_due_period_then_publicly(demo_app):
         assert (case.overdue_count, case.escalation_level) == (2, 2)
         second = events(case_id, "escalate")[-1]
         assert second.data["level_name"] == "挂牌督办"
-        assert second.data["notify"] == ["综合执法局", "张建国"]
+        assert (second.data["notify"], second.data["unit_name"]) == ("张建国", "综合执法局")
         heads = db.session.scalars(
             select(Notification).where(Notification.recipient == "unit_head")
         ).all()

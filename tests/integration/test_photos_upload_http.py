@@ -1,0 +1,81 @@
+"""Photos through the real intake endpoint (POST /reports): broken files are a clear 4xx and
+leave nothing behind; a good upload's URLs serve upright, EXIF-free images; the whole body
+limit answers 413 in our envelope."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from inspector.setup.demo import grid_center
+from tests import photo_samples as samples
+
+from .photos_fixtures import COMMUNITY
+
+GRID = COMMUNITY + "007"
+
+
+def _post(client, files: list[tuple[bytes, str]], **fields):
+    lat, lon = grid_center(GRID)
+    data = {"lat": str(lat), "lon": str(lon), "category_code": "0101", **fields}
+    data["photo"] = [(io.BytesIO(content), name) for content, name in files]
+    return client.post("/api/v1/reports", data=data, content_type="multipart/form-data")
+
+
+def _stored(app) -> list[Path]:
+    root = Path(app.config["MEDIA_DIR"])
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "status", "code"),
+    [
+        (b"", "empty.jpg", 422, "invalid_image"),
+        (b"just some text, not a photo\n" * 40, "note.jpg", 422, "invalid_image"),
+        (samples.jpeg()[:-300], "cut.jpg", 422, "invalid_image"),
+        (samples.bomb_png(), "bomb.png", 413, "image_too_large"),
+        (samples.plain("GIF"), "anim.gif", 415, "unsupported_image_type"),
+    ],
+    ids=["zero-bytes", "text-as-jpg", "truncated", "bomb", "gif"],
+)
+def test_broken_files_are_a_clear_4xx_and_store_nothing(
+    demo_app, demo_client, content: bytes, name: str, status: int, code: str
+) -> None:
+    response = _post(demo_client, [(samples.jpeg(), "ok.jpg"), (content, name)])
+    assert response.status_code == status
+    error = response.get_json()["error"]
+    assert error["code"] == code and " / " in error["message"]
+    assert error.get("photo_index") == 1
+    assert _stored(demo_app) == []
+
+
+def test_good_upload_serves_clean_derivatives(demo_client) -> None:
+    posted = _post(
+        demo_client, [(samples.jpeg(6, size=(1600, 1200)), "a.jpg"), (samples.heic(8), "b.HEIC")]
+    )
+    assert posted.status_code == 201, posted.get_json()
+    photos = posted.get_json()["photos"]
+    assert len(photos) == 2 and "original_url" not in photos[0]  # anonymous: no original
+    for photo, size in zip(photos, [(1280, 960), (400, 300)], strict=True):
+        shown = demo_client.get(photo["url"])
+        assert shown.status_code == 200
+        image = Image.open(io.BytesIO(shown.data))
+        assert image.size == size and len(image.getexif()) == 0
+        assert image.getpixel((5, 5))[0] > 180  # red corner top-left: upright
+
+
+def test_size_limits_over_http(app_factory) -> None:
+    app = app_factory(MAX_UPLOAD_MB=1)
+    client = app.test_client()
+    big = samples.plain("PNG", (1200, 900), compress_level=0)
+    assert 1024 * 1024 < len(big) < app.config["MAX_CONTENT_LENGTH"]
+    response = _post(client, [(big, "big.png")])
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "image_too_large"
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # the whole request body: werkzeug's limit
+    response = _post(client, [(big, "big.png")])
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "payload_too_large"
