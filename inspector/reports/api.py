@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..access.actor import Actor
 from ..access.auth import current_actor, public, require_roles
 from ..access.limits import rate_limited
 from ..access.policy import can_see_case
@@ -20,7 +21,14 @@ from ..timeutil import utcnow
 from ..workflow.facts import case_facts
 from ..workflow.present import report_json
 from .models import Report
-from .service import ReportInput, replay, report_by_token, submit_report, token_hash
+from .service import (
+    ReportInput,
+    is_reporter,
+    replay,
+    report_by_token,
+    submit_report,
+    tracking_token,
+)
 
 blp = Blueprint("reports", __name__, description="随手拍上报 / Reports")
 
@@ -71,12 +79,8 @@ def create_report(form: dict):
     return _answer(report, token, 201)
 
 
-def _token_for(report: Report, actor) -> str | None:  # noqa: ANN001
-    if not actor.anonymous:
-        return None
-    from .service import tracking_token
-
-    return tracking_token(report)
+def _token_for(report: Report, actor: Actor) -> str | None:
+    return tracking_token(report) if actor.anonymous else None
 
 
 @blp.route("/reports/<int:report_id>", methods=["GET"])
@@ -87,10 +91,8 @@ def get_report(args: dict, report_id: int):
     report = db.session.get(Report, report_id)
     if report is None:
         raise not_found("上报 / Report")
-    own = actor.account_id is not None and report.reporter_id == actor.account_id
-    by_token = bool(args["token"]) and report.tracking_token_hash == token_hash(args["token"])
     staff = report.case is not None and can_see_case(actor, case_facts(report.case))
-    if not (own or by_token or staff):
+    if not (staff or is_reporter(report, actor, args["token"])):
         raise not_found("上报 / Report")
     return report_json(report, actor)
 

@@ -53,6 +53,13 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def is_reporter(report: Report, actor: Actor, token: str | None) -> bool:
+    """The account that sent it, or whoever holds its tracking token."""
+    if actor.account_id is not None and report.reporter_id == actor.account_id:
+        return True
+    return bool(token) and report.tracking_token_hash == token_hash(token)
+
+
 def report_by_client_id(client_id: str) -> Report | None:
     return db.session.scalar(select(Report).where(Report.client_id == client_id))
 

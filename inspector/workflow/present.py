@@ -6,6 +6,7 @@ from typing import Any
 
 from ..access.actor import Actor
 from ..access.policy import can_see_original, can_see_phone
+from ..access.privacy import public_position
 from ..access.roles import PUBLIC_ROLES, ROLE_NAMES_ZH
 from ..photos.service import photo_json
 from ..reports.models import Report
@@ -21,10 +22,8 @@ def _public(actor: Actor) -> bool:
 
 
 def _position(actor: Actor, lat: float, lon: float) -> tuple[float, float]:
-    """Residents see positions rounded to ~50 m (0.0005 deg); staff see them exactly."""
-    if _public(actor):
-        return round(lat * 2000) / 2000, round(lon * 2000) / 2000
-    return lat, lon
+    """Residents see positions snapped to a ~50 m cell; staff see them exactly."""
+    return public_position(lat, lon) if _public(actor) else (lat, lon)
 
 
 def _photos(photos, original: bool) -> list[dict]:  # noqa: ANN001

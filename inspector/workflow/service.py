@@ -11,7 +11,7 @@ from geopy.distance import geodesic
 from sqlalchemy import update
 from werkzeug.datastructures import FileStorage
 
-from ..access.actor import Actor
+from ..access.actor import ANONYMOUS, Actor
 from ..access.policy import can_see_case
 from ..access.roles import GRID_WORKER
 from ..categories.service import category_by_code
@@ -22,6 +22,7 @@ from ..grid.service import location_of_grid
 from ..org.service import unit_by_code
 from ..photos.service import accept_uploads
 from ..reports.models import Report
+from ..reports.service import is_reporter
 from ..routing.service import route
 from ..sla.service import escalation_data, notify_escalation, set_due
 from .facts import case_facts
@@ -58,20 +59,12 @@ def load_case(case_id: int, actor: Actor, token: str | None = None) -> Case:
 
 
 def _holds_token(case: Case, token: str | None) -> bool:
-    if not token:
-        return False
-    from ..reports.service import token_hash
-
-    digest = token_hash(token)
-    return any(r.tracking_token_hash == digest for r in case.reports)
+    return bool(token) and any(is_reporter(r, ANONYMOUS, token) for r in case.reports)
 
 
 def _roles(actor: Actor, case: Case, token: str | None) -> set[str]:
     roles = {actor.role} if actor.role else set()
-    reporter_ids = {r.reporter_id for r in case.reports}
-    if (actor.account_id is not None and actor.account_id in reporter_ids) or _holds_token(
-        case, token
-    ):
+    if any(is_reporter(r, actor, token) for r in case.reports):
         roles.add(REPORTER)
     return roles
 
@@ -334,18 +327,10 @@ def _escalate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dic
 def _rate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
     if not isinstance(data.score, int) or not 1 <= data.score <= 5:
         raise invalid("评分须为1到5 / score must be 1-5", field="score")
-    reports = [r for r in case.reports if _is_reporter(r, actor, data.token)]
+    reports = [r for r in case.reports if is_reporter(r, actor, data.token)]
     for report in reports:
         report.rating, report.rating_note, report.rated_at = data.score, data.note, now
     return {"score": data.score, "satisfied": data.score >= 3}
-
-
-def _is_reporter(report: Report, actor: Actor, token: str | None) -> bool:
-    from ..reports.service import token_hash
-
-    if actor.account_id is not None and report.reporter_id == actor.account_id:
-        return True
-    return bool(token) and report.tracking_token_hash == token_hash(token)
 
 
 def _void(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:

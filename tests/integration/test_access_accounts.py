@@ -117,6 +117,7 @@ def test_account_list_filters(demo_client):
 
 
 def test_logout_revokes_only_that_token(demo_client):
+    # two separate logins (auth() would reuse one cached token)
     first, second = (
         {"Authorization": f"Bearer {token(demo_client, 'dispatcher')}"} for _ in range(2)
     )

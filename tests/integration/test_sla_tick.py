@@ -152,7 +152,7 @@ def test_a_supervisor_may_escalate_before_dispatch_without_notices(demo_app):
         (event,) = events(case_id, "escalate")
         assert (event.note, event.data["notify"], event.from_status) == (
             "群众反映强烈",
-            [],
+            None,
             "filed",
         )
         assert db.session.scalars(select(Notification)).all() == []
