@@ -87,6 +87,9 @@ def init_app(app: Flask) -> Limiter | None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    # Redis down: count in this process's memory rather than answer 500 to every login.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     limiter = Limiter(key_func=_key_ip, key_prefix="inspector", app=app)
     for endpoint, view in list(app.view_functions.items()):
         if getattr(view, "rate_budgets", ()):
