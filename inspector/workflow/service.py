@@ -25,6 +25,7 @@ from ..reports.models import Report
 from ..reports.service import is_reporter
 from ..routing.service import route
 from ..sla.service import escalation_data, notify_escalation, set_due
+from ..timeutil import iso_local
 from .facts import case_facts
 from .models import Case
 from .states import ACTION_ZH, REPORTER, TransitionError, check
@@ -198,7 +199,7 @@ def _dispatch(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dic
     case.dispatched_at = now
     case.filed_at = case.filed_at or now
     _set_due(case, now)
-    info.update(unit_code=unit.code, unit_name=unit.name, due_at=case.due_at.isoformat())
+    info.update(unit_code=unit.code, unit_name=unit.name, due_at=iso_local(case.due_at))
     return info
 
 
@@ -235,7 +236,7 @@ def _approve_extension(case: Case, actor: Actor, data: ActionInput, now: datetim
     start = max(case.due_at, now) if case.due_at else now
     set_due(case, start, request["value"], request["unit"])
     case.extension_request = None
-    return {"value": request["value"], "unit": request["unit"], "due_at": case.due_at.isoformat()}
+    return {"value": request["value"], "unit": request["unit"], "due_at": iso_local(case.due_at)}
 
 
 def _deny_extension(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
@@ -270,7 +271,7 @@ def _check(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
         **where,
         "passed": False,
         "to": "dispatched",
-        "due_at": case.due_at.isoformat(),
+        "due_at": iso_local(case.due_at),
         "photos": photos,
     }
 
@@ -287,7 +288,7 @@ def _reopen(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
     case.rework_count += 1
     case.dispatched_at = now
     _set_due(case, now)
-    return {"due_at": case.due_at.isoformat(), "unit_code": case.unit.code if case.unit else None}
+    return {"due_at": iso_local(case.due_at), "unit_code": case.unit.code if case.unit else None}
 
 
 def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
