@@ -25,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..access.actor import Actor
+from ..access.idempotency import purge_idempotency_records
 from ..extensions import db
 from ..timeutil import as_utc, iso_local, utcnow
 from ..workflow.models import Case
@@ -289,4 +290,7 @@ def tick(now: datetime | None = None) -> dict[str, int]:
             summary["supervised" if level == 1 else "publicly_supervised"] += 1
         elif warned:
             summary["warned"] += 1
+    # Housekeeping that belongs to the same periodic run: old Idempotency-Key answers.
+    summary["idempotency_purged"] = purge_idempotency_records(now)
+    db.session.commit()
     return summary

@@ -156,3 +156,23 @@ def test_a_supervisor_may_escalate_before_dispatch_without_notices(demo_app):
             "filed",
         )
         assert db.session.scalars(select(Notification)).all() == []
+
+
+def test_tick_forgets_idempotency_answers_after_two_days(demo_app):
+    from datetime import timedelta
+
+    from inspector.access.models import IdempotencyRecord
+    from inspector.sla.service import tick as run_tick
+    from inspector.timeutil import utcnow
+
+    now = utcnow()
+    with demo_app.app_context():
+        for key, age in (("old-key-0123456789", 49), ("new-key-0123456789", 1)):
+            db.session.add(
+                IdempotencyRecord(
+                    scope="t", key=key, request_hash="0" * 64, created_at=now - timedelta(hours=age)
+                )
+            )
+        db.session.commit()
+        assert run_tick(now)["idempotency_purged"] == 1
+        assert db.session.scalars(select(IdempotencyRecord.key)).all() == ["new-key-0123456789"]
