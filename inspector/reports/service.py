@@ -205,18 +205,18 @@ def _open_case(report: Report, location: Location, category, status: str, now: d
 
 
 def _nearby_warnings(case: Case, cfg, now: datetime) -> list[dict]:  # noqa: ANN001
-    warnings = []
+    """Proposals for the dispatcher; the report lands either way (nothing is lost)."""
     radius = cfg["DUPLICATE_RADIUS_M"]
+    warnings = []
     duplicate = find_duplicate(case.category_id, case.lat, case.lon, radius, exclude_id=case.id)
     if duplicate is not None:
         case.duplicate_of_id = duplicate.id
         warnings.append(
-            {
-                "code": "possible_duplicate",
-                "message": f"附近已有同类未办结案件 {duplicate.number},可合并 / possible duplicate of case {duplicate.number}",
-                "case_id": duplicate.id,
-                "case_number": duplicate.number,
-            }
+            _about(
+                "possible_duplicate",
+                f"附近已有同类未办结案件 {duplicate.number},可合并 / possible duplicate of case",
+                duplicate,
+            )
         )
     recurrence = find_recurrence(
         case.category_id, case.lat, case.lon, radius, cfg["RECURRENCE_DAYS"], now
@@ -224,11 +224,19 @@ def _nearby_warnings(case: Case, cfg, now: datetime) -> list[dict]:  # noqa: ANN
     if recurrence is not None:
         case.recurrence_of_id = recurrence.id
         warnings.append(
-            {
-                "code": "recurrence",
-                "message": f"同一地点问题反弹(原案件 {recurrence.number}) / recurrence of case {recurrence.number}",
-                "case_id": recurrence.id,
-                "case_number": recurrence.number,
-            }
+            _about(
+                "recurrence",
+                f"同一地点问题反弹(原案件 {recurrence.number}) / recurrence of case",
+                recurrence,
+            )
         )
     return warnings
+
+
+def _about(code: str, message: str, other: Case) -> dict:
+    return {
+        "code": code,
+        "message": f"{message} {other.number}",
+        "case_id": other.id,
+        "case_number": other.number,
+    }
