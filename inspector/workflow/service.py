@@ -28,7 +28,7 @@ from ..sla.service import escalation_data, notify_escalation, set_due
 from ..timeutil import iso_local
 from .facts import case_facts
 from .models import Case
-from .states import ACTION_ZH, REPORTER, TransitionError, check
+from .states import ACTION_ZH, OPEN, REPORTER, TransitionError, check
 from .timeline import append_event
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -295,11 +295,7 @@ def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
     if not isinstance(data.into, int):
         raise invalid("需要目标案件 into / into (case id) is required", field="into")
     target = db.session.get(Case, data.into)
-    if (
-        target is None
-        or target.id == case.id
-        or target.status not in ("new", "verifying", "filed", "dispatched", "returned", "rectified")
-    ):
+    if target is None or target.id == case.id or target.status not in OPEN:
         raise invalid("目标案件无效或已办结 / into must be another open case", field="into")
     case.merged_into_id = target.id
     case.closed_at = now

@@ -146,3 +146,9 @@ def test_verify_far_from_the_spot_is_refused(demo_client):
     no_position = c.post(f"/api/v1/cases/{case_id}/verify", json={}, headers=auth(c, "gridworker"))
     assert no_position.status_code == 422
     assert no_position.get_json()["error"]["code"] == "position_required"
+
+
+def test_unknown_action_is_404(demo_client):
+    case_id = post_report(demo_client, "gridworker").get_json()["case"]["id"]
+    response = act(demo_client, "dispatcher", case_id, "teleport")
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
