@@ -17,6 +17,7 @@ from ..errors import ApiError, not_found
 from ..extensions import db
 from ..grid.coords import SYSTEMS
 from ..pagination import PageArgs, paginate
+from ..schemas import CoordSysArgs
 from ..timeutil import utcnow
 from ..workflow.facts import case_facts
 from ..workflow.present import report_json
@@ -45,7 +46,11 @@ class ReportForm(Schema):
     source = fields.String(load_default=None)
 
 
-class TokenArgs(Schema):
+class MyReportsArgs(PageArgs, CoordSysArgs):
+    pass
+
+
+class TokenArgs(CoordSysArgs):
     token = fields.String(load_default=None)
 
 
@@ -110,7 +115,7 @@ def track_report(args: dict):
 
 @blp.route("/me/reports", methods=["GET"])
 @require_roles(*ROLES)
-@blp.arguments(PageArgs, location="query")
+@blp.arguments(MyReportsArgs, location="query")
 def my_reports(args: dict):
     actor = current_actor()
     query = select(Report).where(Report.reporter_id == actor.account_id)

@@ -20,6 +20,7 @@ from ..grid.models import Zone
 from ..http import commit
 from ..org.models import Unit
 from ..pagination import PageArgs, paginate
+from ..schemas import CoordSysArgs
 from ..sla.service import overdue_clause
 from ..timeutil import utcnow
 from .models import STATUSES, Case
@@ -29,7 +30,7 @@ from .service import ActionInput, load_case, perform
 blp = Blueprint("cases", __name__, description="案件办理 / Cases")
 
 
-class CaseListArgs(PageArgs):
+class CaseListArgs(PageArgs, CoordSysArgs):
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
     unit_code = fields.String(load_default=None)
     grid_code = fields.String(load_default=None)
@@ -52,7 +53,7 @@ class ActionArgs(Schema):
     token = fields.String(load_default=None)
 
 
-class TokenArgs(Schema):
+class TokenArgs(CoordSysArgs):
     token = fields.String(load_default=None)
 
 

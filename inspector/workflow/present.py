@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_request_context, request
+
 from ..access.actor import Actor
 from ..access.policy import can_see_original, can_see_phone
 from ..access.privacy import public_position
 from ..access.roles import PUBLIC_ROLES, ROLE_NAMES_ZH
+from ..errors import invalid
+from ..grid.coords import SYSTEMS, from_wgs84
 from ..photos.service import photo_json
 from ..reports.models import Report
 from ..sla.service import is_overdue
@@ -21,9 +25,18 @@ def _public(actor: Actor) -> bool:
     return actor.anonymous or actor.role in PUBLIC_ROLES
 
 
+def output_coord_sys() -> str:
+    """Answers are WGS-84 unless the query asks `coord_sys=gcj02|bd09` (api.md, for web maps)."""
+    system = request.args.get("coord_sys", "wgs84") if has_request_context() else "wgs84"
+    if system not in SYSTEMS:
+        raise invalid("coord_sys 须为 wgs84、gcj02 或 bd09 / unknown coord_sys", field="coord_sys")
+    return system
+
+
 def _position(actor: Actor, lat: float, lon: float) -> tuple[float, float]:
     """Residents see positions snapped to a ~50 m cell; staff see them exactly."""
-    return public_position(lat, lon) if _public(actor) else (lat, lon)
+    lat, lon = public_position(lat, lon) if _public(actor) else (lat, lon)
+    return from_wgs84(lat, lon, output_coord_sys())
 
 
 def _photos(photos, original: bool) -> list[dict]:  # noqa: ANN001

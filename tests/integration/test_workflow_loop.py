@@ -152,3 +152,16 @@ def test_unknown_action_is_404(demo_client):
     case_id = post_report(demo_client, "gridworker").get_json()["case"]["id"]
     response = act(demo_client, "dispatcher", case_id, "teleport")
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
+
+
+def test_case_positions_in_the_web_map_system_when_asked(demo_client):
+    from inspector.grid.coords import from_wgs84
+
+    body = post_report(demo_client, "gridworker").get_json()
+    case_id = body["case"]["id"]
+    wgs = _case(demo_client, "dispatcher", case_id).get_json()
+    gcj = _case(demo_client, "dispatcher", case_id, coord_sys="gcj02").get_json()
+    assert (gcj["lat"], gcj["lon"]) == from_wgs84(wgs["lat"], wgs["lon"], "gcj02")
+    assert abs(gcj["lon"] - wgs["lon"]) > 0.003  # the GCJ-02 offset is hundreds of metres here
+    bad = _case(demo_client, "dispatcher", case_id, coord_sys="mars")
+    assert bad.status_code == 422
