@@ -17,6 +17,7 @@ from ..access.roles import ADMIN, DISPATCHER, GRID_WORKER, RESIDENT, SUPERVISOR,
 from ..categories.service import category_by_code
 from ..errors import ApiError
 from ..extensions import db
+from ..grid.address import address_for
 from ..grid.coords import to_wgs84
 from ..grid.service import Location, locate
 from ..photos.service import accept_uploads, photo_warnings, position_from_photos
@@ -197,6 +198,7 @@ def _open_case(report: Report, location: Location, category, status: str, now: d
         lat=report.lat,
         lon=report.lon,
         description=report.description,
+        address=address_for(location, report.lat, report.lon),
         created_at=now,
     )
     db.session.add(case)

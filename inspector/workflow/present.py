@@ -121,6 +121,7 @@ def case_json(case: Case, actor: Actor, full: bool = True) -> dict[str, Any]:
         "grid_code": case.grid.code if case.grid else None,
         "grid_name": case.grid.name if case.grid else None,
         "point_code": case.point.code if case.point else None,
+        "address": case.address,
         "lat": lat,
         "lon": lon,
         "description": case.description,

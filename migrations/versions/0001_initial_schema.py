@@ -189,6 +189,7 @@ def upgrade():
     sa.Column('lat', sa.Float(), nullable=False),
     sa.Column('lon', sa.Float(), nullable=False),
     sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('address', sa.Text(), nullable=True),
     sa.Column('created_at', inspector.dbtypes.UTCDateTime(), nullable=False),
     sa.Column('filed_at', inspector.dbtypes.UTCDateTime(), nullable=True),
     sa.Column('dispatched_at', inspector.dbtypes.UTCDateTime(), nullable=True),

@@ -165,3 +165,9 @@ def test_case_positions_in_the_web_map_system_when_asked(demo_client):
     assert abs(gcj["lon"] - wgs["lon"]) > 0.003  # the GCJ-02 offset is hundreds of metres here
     bad = _case(demo_client, "dispatcher", case_id, coord_sys="mars")
     assert bad.status_code == 422
+
+
+def test_case_carries_a_readable_address(demo_client):
+    case_id = post_report(demo_client, "gridworker").get_json()["case"]["id"]
+    address = _case(demo_client, "dispatcher", case_id).get_json()["address"]
+    assert "西城区" in address and "鼓楼社区" in address and "07号网格" in address
