@@ -139,7 +139,11 @@ def _onsite(
                 "photo_too_early",
                 "照片拍摄时间早于派遣时间,请在现场重新拍摄 / photo was taken before dispatch",
             )
-    return {"position_basis": basis, "distance_m": round(distance, 1)}
+    where: dict[str, Any] = {"position_basis": basis, "distance_m": round(distance, 1)}
+    untimed = sum(1 for photo in photos if photo.taken_at is None)
+    if untimed:  # no EXIF time: the photo cannot prove when it was taken; dispatchers see that
+        where["photos_without_time"] = untimed
+    return where
 
 
 def _photos(data: ActionInput, actor: Actor, required: bool) -> list:
