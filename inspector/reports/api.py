@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..access.actor import Actor
 from ..access.auth import current_actor, public, require_roles
@@ -20,6 +21,7 @@ from ..pagination import PageArgs, paginate
 from ..schemas import CoordSysArgs
 from ..timeutil import utcnow
 from ..workflow.facts import case_facts
+from ..workflow.models import Case
 from ..workflow.present import report_json
 from .models import Report
 from .service import (
@@ -118,5 +120,14 @@ def track_report(args: dict):
 @blp.arguments(MyReportsArgs, location="query")
 def my_reports(args: dict):
     actor = current_actor()
-    query = select(Report).where(Report.reporter_id == actor.account_id)
+    query = (
+        select(Report)
+        .where(Report.reporter_id == actor.account_id)
+        .options(
+            selectinload(Report.photos),
+            selectinload(Report.grid),
+            selectinload(Report.category),
+            selectinload(Report.case).selectinload(Case.reports),
+        )
+    )
     return paginate(query, Report.id, args, lambda r: report_json(r, actor))

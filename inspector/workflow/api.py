@@ -8,6 +8,7 @@ from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..access.auth import current_actor, public, require_roles
 from ..access.idempotency import idempotent
@@ -62,7 +63,12 @@ class TokenArgs(CoordSysArgs):
 @blp.arguments(CaseListArgs, location="query")
 def list_cases(args: dict):
     actor = current_actor()
-    query = select(Case).where(visible_cases(actor))
+    # Load what each list row shows in four queries, not four per row (dashboards list 200).
+    query = (
+        select(Case)
+        .where(visible_cases(actor))
+        .options(*(selectinload(rel) for rel in (Case.category, Case.unit, Case.grid, Case.point)))
+    )
     if args["status"]:
         query = query.where(Case.status == args["status"])
     if args["unit_code"]:

@@ -106,7 +106,6 @@ def report_json(report: Report, actor: Actor, with_case: bool = True) -> dict[st
 
 
 def case_json(case: Case, actor: Actor, full: bool = True) -> dict[str, Any]:
-    original = can_see_original(actor, case_facts(case))
     lat, lon = _position(actor, case.lat, case.lon)
     body: dict[str, Any] = {
         "id": case.id,
@@ -141,6 +140,7 @@ def case_json(case: Case, actor: Actor, full: bool = True) -> dict[str, Any]:
         "merged_into": case.merged_into_id,
     }
     if full:
+        original = can_see_original(actor, case_facts(case))
         body["reports"] = [report_json(r, actor, with_case=False) for r in case.reports]
         body["timeline"] = [event_json(e, actor, original) for e in case.events]
     return body
