@@ -46,6 +46,13 @@ class ReportForm(Schema):
     client_id = fields.UUID(load_default=None)
     phone = fields.String(load_default=None, validate=validate.Regexp(r"^\+?[0-9][0-9 \-]{4,19}$"))
     source = fields.String(load_default=None)
+    # The files arrive in request.files; this field only puts them into the OpenAPI document
+    # (one multipart schema: flask-smorest documents a single form body per operation).
+    photo = fields.List(
+        fields.Raw(metadata={"type": "string", "format": "binary"}),
+        load_default=None,
+        metadata={"description": "1–9 张照片 JPEG/PNG/HEIC/WebP / 1-9 photos"},
+    )
 
 
 class MyReportsArgs(PageArgs, CoordSysArgs):
@@ -66,10 +73,11 @@ def _answer(report: Report, token: str | None, status: int):
 @blp.route("/reports", methods=["POST"])
 @public("随手拍: residents may report without an account / anonymous reports are allowed")
 @rate_limited("submit")
-@blp.arguments(ReportForm, location="form")
+@blp.arguments(ReportForm, location="form", content_type="multipart/form-data")
 def create_report(form: dict):
     actor = current_actor()
     client_id = str(form["client_id"]) if form["client_id"] else None
+    form.pop("photo", None)
     data = ReportInput(**{**form, "client_id": client_id})
     if client_id and (existing := replay(actor, client_id)) is not None:
         return _answer(existing, _token_for(existing, actor), 200)

@@ -19,3 +19,7 @@ def test_openapi_document_lists_contract_paths(client):
         "/api/v1/cases/{case_id}/{action}",
     ):
         assert path in paths, path
+    upload = paths["/api/v1/reports"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    schema = response.get_json()["components"]["schemas"][upload["schema"]["$ref"].split("/")[-1]]
+    assert schema["properties"]["photo"]["items"]["format"] == "binary"
+    assert {"lat", "lon", "client_id", "category_code"} <= set(schema["properties"])
