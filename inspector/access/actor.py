@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .roles import STAFF_ROLES
-
 
 @dataclass(frozen=True)
 class Actor:
@@ -18,10 +16,6 @@ class Actor:
     @property
     def anonymous(self) -> bool:
         return self.account_id is None
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
 
 
 ANONYMOUS = Actor(account_id=None, role=None)

@@ -18,7 +18,6 @@ PARENT_LEVEL = {
     "community": "subdistrict",
     "grid": "community",
 }
-LEVEL_NAMES_ZH = {"district": "区", "subdistrict": "街道", "community": "社区", "grid": "单元网格"}
 
 
 class Zone(db.Model):

@@ -18,13 +18,12 @@ from ..extensions import db
 from ..org.models import Unit
 from .cache import ZONES_REVISION, bump_zones_revision, grid_cache
 from .importer import ImportReport, import_collection
-from .models import LEVELS, Revision, Zone
+from .models import LEVELS, Zone
 
 __all__ = [
     "ZONES_REVISION",
     "ImportReport",
     "Location",
-    "current_revision",
     "export_zones",
     "import_zones",
     "import_zones_report",
@@ -47,11 +46,6 @@ def import_zones_report(collection: Any) -> ImportReport:
 def import_zones(collection: Any) -> int:
     """import_zones_report, answering only how many features were imported."""
     return import_zones_report(collection).imported
-
-
-def current_revision(name: str = ZONES_REVISION) -> int:
-    row = db.session.get(Revision, name)
-    return row.value if row else 0
 
 
 def export_zones(level: str | None = None) -> dict[str, Any]:
@@ -110,10 +104,6 @@ class Location:
     @property
     def grid_code(self) -> str:
         return self.chain["grid"]["code"]
-
-    @property
-    def grid_unit_id(self) -> int | None:
-        return self.chain["grid"].get("unit_id")
 
 
 def outside_city() -> ApiError:

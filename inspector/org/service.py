@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..errors import invalid, not_found
+from ..errors import invalid
 from ..extensions import db
 from .models import UNIT_KINDS, Unit
 
@@ -27,13 +27,6 @@ def unit_by_code(code: str, field: str = "unit_code") -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
         raise invalid(f"责任单位 {code} 不存在 / Unknown unit {code}", field=field)
-    return unit
-
-
-def get_unit(code: str) -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None:
-        raise not_found("责任单位 / Unit")
     return unit
 
 
