@@ -1,21 +1,13 @@
-"""The unit of work of a request: views commit once at the end; a failed commit is a 409, not a 500."""
+"""The unit of work of a request: views commit once at the end.
+
+A commit that loses a race (unique key, stale version) raises IntegrityError/StaleDataError,
+which the error handlers answer as 409 `conflict` - the same answer as when a flush loses it.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
-
-from .errors import ApiError
 from .extensions import db
 
 
 def commit() -> None:
-    try:
-        db.session.commit()
-    except (IntegrityError, StaleDataError) as exc:
-        db.session.rollback()
-        raise ApiError(
-            409,
-            "conflict",
-            "数据已被他人修改,请刷新后重试 / Changed concurrently, reload and retry",
-        ) from exc
+    db.session.commit()

@@ -11,6 +11,12 @@ class CoordSysArgs(Schema):
     coord_sys = fields.String(load_default="wgs84", validate=validate.OneOf(SYSTEMS))
 
 
+class TrackingArgs(CoordSysArgs):
+    """Reads by a reporter's tracking token (anonymous 随手拍), in the map system asked."""
+
+    token = fields.String(load_default=None)
+
+
 class PositionArgs(CoordSysArgs):
     lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
     lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180))

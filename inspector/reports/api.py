@@ -18,7 +18,7 @@ from ..errors import ApiError, not_found
 from ..extensions import db
 from ..grid.coords import SYSTEMS
 from ..pagination import PageArgs, paginate
-from ..schemas import CoordSysArgs
+from ..schemas import CoordSysArgs, TrackingArgs
 from ..timeutil import utcnow
 from ..workflow.facts import case_facts
 from ..workflow.models import Case
@@ -59,10 +59,6 @@ class MyReportsArgs(PageArgs, CoordSysArgs):
     pass
 
 
-class TokenArgs(CoordSysArgs):
-    token = fields.String(load_default=None)
-
-
 def _answer(report: Report, token: str | None, status: int):
     body = report_json(report, current_actor())
     if token:
@@ -100,7 +96,7 @@ def _token_for(report: Report, actor: Actor) -> str | None:
 
 @blp.route("/reports/<int:report_id>", methods=["GET"])
 @public("anonymous reporters follow with their tracking token; others by the case policy")
-@blp.arguments(TokenArgs, location="query")
+@blp.arguments(TrackingArgs, location="query")
 def get_report(args: dict, report_id: int):
     actor = current_actor()
     report = db.session.get(Report, report_id)
@@ -114,7 +110,7 @@ def get_report(args: dict, report_id: int):
 
 @blp.route("/reports/track", methods=["GET"])
 @public("anonymous follow-up by tracking token alone")
-@blp.arguments(TokenArgs, location="query")
+@blp.arguments(TrackingArgs, location="query")
 def track_report(args: dict):
     """Anonymous follow-up by tracking token alone (the phone may have lost the report id)."""
     report = report_by_token(args["token"]) if args["token"] else None

@@ -21,7 +21,7 @@ from ..grid.models import Zone
 from ..http import commit
 from ..org.models import Unit
 from ..pagination import PageArgs, paginate
-from ..schemas import CoordSysArgs
+from ..schemas import CoordSysArgs, TrackingArgs
 from ..sla.service import overdue_clause
 from ..timeutil import utcnow
 from .models import STATUSES, Case
@@ -54,10 +54,6 @@ class ActionArgs(Schema):
     token = fields.String(load_default=None)
 
 
-class TokenArgs(CoordSysArgs):
-    token = fields.String(load_default=None)
-
-
 @blp.route("/cases", methods=["GET"])
 @require_roles(*ROLES)
 @blp.arguments(CaseListArgs, location="query")
@@ -87,7 +83,7 @@ def list_cases(args: dict):
 
 @blp.route("/cases/<int:case_id>", methods=["GET"])
 @public("an anonymous reporter follows his case with the tracking token; others by policy")
-@blp.arguments(TokenArgs, location="query")
+@blp.arguments(TrackingArgs, location="query")
 def get_case(args: dict, case_id: int):
     actor = current_actor()
     return case_json(load_case(case_id, actor, args["token"]), actor)

@@ -19,6 +19,7 @@ from ..errors import ApiError, invalid, not_found
 from ..extensions import db
 from ..grid.coords import to_wgs84
 from ..grid.service import location_of_grid
+from ..org.models import Unit
 from ..org.service import unit_by_code
 from ..photos.service import accept_uploads
 from ..reports.models import Report
@@ -191,14 +192,14 @@ def _dispatch(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dic
     }
     if data.unit_code:
         unit = unit_by_code(data.unit_code)
-        info["override"] = unit.code != (decision.detail.get("unit_code"))
+        info["override"] = unit.id != decision.unit_id
     elif decision.unit_id is None:
         raise invalid(
             "未找到责任单位,请指定 unit_code / no routing rule matched, give unit_code",
             field="unit_code",
         )
     else:
-        unit = unit_by_code(decision.detail["unit_code"])
+        unit = db.session.get(Unit, decision.unit_id)  # already loaded by route()
     case.unit = unit
     case.dispatched_at = now
     case.filed_at = case.filed_at or now
