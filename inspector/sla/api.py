@@ -14,6 +14,7 @@ from ..errors import not_found
 from ..extensions import db
 from ..http import commit
 from ..pagination import PageArgs, paginate
+from ..schemas import Id
 from ..timeutil import iso_local
 from ..workflow.models import Case
 from .models import KINDS, Notification, NotificationRead
@@ -27,7 +28,7 @@ READERS = (UNIT_STAFF, DISPATCHER, SUPERVISOR)
 class NotificationArgs(PageArgs):
     unread = fields.Boolean(load_default=False)
     kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
-    case_id = fields.Integer(load_default=None)
+    case_id = Id(load_default=None)
 
 
 def _visible(actor: Actor):
