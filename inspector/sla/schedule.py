@@ -57,7 +57,10 @@ def _cache(app: Flask | None = None) -> _Cache:
 
 
 def official_calendar() -> OfficialCalendar:
-    """The calendar this process uses now (loaded years of the last committed revision)."""
+    """The calendar this process uses now (loaded years of the last committed revision).
+
+    Its `is_workday` is the one to pass to sla/calendar.py; take it once per computation.
+    """
     cache = _cache()
     now = time.monotonic()
     if now - cache.checked_at < cache.check_seconds:
@@ -93,11 +96,6 @@ def _invalidate(app: Flask) -> Callable[[], None]:
         _cache(app).checked_at = float("-inf")
 
     return invalidate
-
-
-def is_workday(day: date) -> bool:
-    """The `is_workday` for sla/calendar.py: loaded schedule > package > statutory > weekend."""
-    return official_calendar().is_workday(day)
 
 
 def provisional(start: datetime, due: datetime, tz: Any) -> bool:

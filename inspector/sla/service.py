@@ -63,7 +63,9 @@ def office_hours() -> OfficeHours:
 
 def due_time(start: datetime, value: int, unit: str) -> datetime:
     """When a limit of `value` work_hours/work_days started at `start` falls due (aware UTC)."""
-    return add_work_time(as_utc(start), value, unit, office_hours(), schedule.is_workday)
+    return add_work_time(
+        as_utc(start), value, unit, office_hours(), schedule.official_calendar().is_workday
+    )
 
 
 def set_due(case: Case, start: datetime, value: int, unit: str) -> datetime:
@@ -87,7 +89,9 @@ def due_data(case: Case) -> dict[str, Any]:
 
 def work_time(a: datetime, b: datetime) -> timedelta:
     """Working time between two moments (negative when b is earlier): for stats and messages."""
-    return work_time_between(as_utc(a), as_utc(b), office_hours(), schedule.is_workday)
+    return work_time_between(
+        as_utc(a), as_utc(b), office_hours(), schedule.official_calendar().is_workday
+    )
 
 
 def is_overdue(case: Case, now: datetime | None = None) -> bool:
