@@ -11,10 +11,11 @@ from ..extensions import db
 from ..http import commit
 from ..org.models import Unit
 from ..pagination import PageArgs, paginate
-from ..timeutil import iso_local
+from ..timeutil import iso_local, utcnow
 from .auth import bearer_token, current_actor, public, require_roles
 from .idempotency import idempotent
 from .limits import rate_limited
+from .lockout import claim_attempt
 from .models import Account
 from .policy import can_see_account_phone
 from .roles import ADMIN, ROLES
@@ -51,6 +52,8 @@ class AccountListArgs(PageArgs):
 @rate_limited("login")
 @blp.arguments(LoginArgs)
 def issue_token(args: dict):
+    claim_attempt(args["username"], utcnow())
+    commit()  # counted before the password is checked: parallel guesses cannot outrun the lockout
     token, row = login(args["username"], args["password"], current_app.config["TOKEN_TTL_HOURS"])
     account = row.account
     body = {
