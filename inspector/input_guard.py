@@ -15,7 +15,10 @@ request passes:
   `/reports/2147483648` or `/cases/-1` is 404 like any id that does not exist.
 - `inspector.schemas.Int` / `Id` bound every integer the schemas read to the same range.
 
-Over-long values that fit the caps but not a column are refused by the schemas' `Length` rules.
+- `check_column_lengths` (before every ORM flush): a string longer than its VARCHAR column, or
+  holding a character the guard refuses (say, from an uploaded photo's EXIF), is 422 naming the
+  field, on both databases (SQLite would have stored it; PostgreSQL raised). The columns say
+  the limits, so no schema can forget one.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ import re
 from typing import Any
 
 from flask import Flask, request
+from sqlalchemy import String, event
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from .errors import ApiError, invalid
@@ -113,7 +119,24 @@ def check_request() -> None:
         _check_json(_json_body())
 
 
+def check_column_lengths(session: Session, _context: Any, _instances: Any) -> None:
+    """before_flush: every string about to be written fits its column (see module docstring)."""
+    for obj in (*session.new, *session.dirty):
+        state = sa_inspect(obj)
+        for attr in state.mapper.column_attrs:
+            value = state.dict.get(attr.key)  # only what is loaded or set: nothing is fetched
+            if not isinstance(value, str):
+                continue
+            column = attr.columns[0]
+            limit = column.type.length if isinstance(column.type, String) else None
+            if (limit and len(value) > limit) or _FORBIDDEN.search(value):
+                problem = _problem(value, limit or len(value))
+                raise invalid(f"{attr.key}: {problem}", field=attr.key)
+
+
 def init_app(app: Flask) -> None:
     """Call before the blueprints are registered (their rules bind the converter) and before auth."""
     app.url_map.converters["int"] = IdConverter
     app.before_request(check_request)
+    if not event.contains(Session, "before_flush", check_column_lengths):
+        event.listen(Session, "before_flush", check_column_lengths)

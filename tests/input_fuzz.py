@@ -12,6 +12,7 @@ the hostile value travels as far into the code as a real attacker's would.
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -135,8 +136,11 @@ class Probe:
             return client.open(
                 url, method=self.method, data=self.raw[1], content_type=self.raw[0], headers=headers
             )
-        if self.json is not None:
-            return client.open(url, method=self.method, json=self.json, headers=headers)
+        if self.json is not None:  # ASCII-escaped, so a lone surrogate travels as "\ud800"
+            body = json.dumps(self.json, ensure_ascii=True).encode()
+            return client.open(
+                url, method=self.method, data=body, content_type="application/json", headers=headers
+            )
         return client.open(url, method=self.method, headers=headers)
 
 

@@ -68,3 +68,30 @@ def test_thirty_parallel_guesses_get_five_password_checks(demo_app):
     assert statuses == {401: LOCKOUT_FAILURES, 429: 30 - LOCKOUT_FAILURES}, results
     codes = {body["error"]["code"] for status, body in results if status == 429}
     assert codes == {"account_locked"}
+
+
+def test_tick_forgets_old_failures_and_ended_windows(demo_app):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from inspector.access.models import LoginFailure, RateCounter
+    from inspector.extensions import db
+    from inspector.sla.service import tick
+    from inspector.timeutil import utcnow
+
+    now = utcnow()
+    with demo_app.app_context():
+        db.session.add_all(
+            [
+                LoginFailure(username="old", failures=2, updated_at=now - timedelta(hours=25)),
+                LoginFailure(username="recent", failures=2, updated_at=now - timedelta(hours=23)),
+                RateCounter(key="ended", count=3, expires_at=now.timestamp() - 1),
+                RateCounter(key="live", count=3, expires_at=now.timestamp() + 60),
+            ]
+        )
+        db.session.commit()
+        summary = tick(now)
+        assert summary["login_failures_purged"] == 1 and summary["rate_counters_purged"] == 1
+        assert db.session.scalars(select(LoginFailure.username)).all() == ["recent"]
+        assert db.session.scalars(select(RateCounter.key)).all() == ["live"]
