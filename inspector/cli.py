@@ -62,14 +62,19 @@ audit_cli = AppGroup("audit", help="审计 / Audit")
 
 @audit_cli.command("verify")
 def audit_verify() -> None:
-    """Recompute every case timeline's hash chain; exit 1 when anything was altered."""
-    from .workflow.timeline import verify_all
+    """Recompute every case timeline's keyed chain, its anchored head, and the case rows and
+    ratings it implies; exit 1 when anything disagrees."""
+    from .workflow.audit import verify_all
 
     problems = verify_all()
     for p in problems:
-        click.echo(f"案件 case {p.case_id} 第 {p.seq} 条 event: {p.problem}", err=True)
+        click.echo(p.describe(), err=True)
     if problems:
-        raise click.ClickException(f"发现 {len(problems)} 处篡改 / {len(problems)} problems found")
+        cases = sorted({p.case_number or str(p.case_id) for p in problems})
+        raise click.ClickException(
+            f"发现 {len(problems)} 处篡改或不一致,涉及案件 {', '.join(cases)} / "
+            f"{len(problems)} problems found in cases {', '.join(cases)}"
+        )
     click.echo("案件流水校验通过 / every case timeline verifies")
 
 

@@ -172,7 +172,11 @@ def submit_report(
         None,
         status,
         note=data.description,
-        data={"source": source, "warnings": [w["code"] for w in warnings]},
+        data={
+            "source": source,
+            "warnings": [w["code"] for w in warnings],
+            "category_code": category.code if category else None,
+        },
         photos=photos,
         at=now,
     )

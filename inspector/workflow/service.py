@@ -331,7 +331,9 @@ def _rate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
     reports = [r for r in case.reports if is_reporter(r, actor, data.token)]
     for report in reports:
         report.rating, report.rating_note, report.rated_at = data.score, data.note, now
-    return {"score": data.score, "satisfied": data.score >= 3}
+    # Named, so `audit verify` can hold each report's rating to its latest rate event.
+    ids = sorted(r.id for r in reports)
+    return {"score": data.score, "satisfied": data.score >= 3, "report_ids": ids}
 
 
 def _void(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
