@@ -12,7 +12,7 @@ import json
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
 from inspector.extensions import db
@@ -275,9 +275,9 @@ def make_legacy(app: Flask, case_ids: list[int]) -> None:
     unlock_timeline(app)
     for case_id in case_ids:
         rechain_plain(app, case_id)
+    with app.app_context():
+        downgrade(revision="0002")  # the revision before anchors (and whatever came after)
     with app.app_context(), db.engine.begin() as conn:
-        conn.execute(text("DROP TABLE case_anchor"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
         if conn.dialect.name == "sqlite":
             for statement in SQLITE_TRIGGERS:
                 conn.execute(text(statement))
