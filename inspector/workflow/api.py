@@ -52,6 +52,8 @@ class ActionArgs(Schema):
     lon = fields.Float(load_default=None, validate=validate.Range(min=-180, max=180))
     coord_sys = fields.String(load_default="wgs84", validate=validate.OneOf(SYSTEMS))
     token = fields.String(load_default=None)
+    # The case version the caller last saw (GET /cases/<id> `version`): stale -> 409 conflict.
+    version = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 @blp.route("/cases", methods=["GET"])
@@ -86,7 +88,7 @@ def list_cases(args: dict):
 @blp.arguments(TrackingArgs, location="query")
 def get_case(args: dict, case_id: int):
     actor = current_actor()
-    return case_json(load_case(case_id, actor, args["token"]), actor)
+    return case_json(load_case(case_id, actor, args["token"]), actor, token=args["token"])
 
 
 def _action_input() -> ActionInput:
@@ -121,6 +123,6 @@ def act_on_case(case_id: int, action: str):
     data = _action_input()
     case = load_case(case_id, actor, data.token)
     perform(case, actor, action, data, utcnow())
-    body = case_json(case, actor)
+    body = case_json(case, actor, token=data.token)
     commit()
     return body
