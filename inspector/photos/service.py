@@ -162,7 +162,7 @@ def signed_url(photo: Photo, variant: str) -> str:
     return f"{API_PREFIX}/photos/{photo.id}/{urls.VARIANT_FILES[variant]}?sig={token}"
 
 
-def photo_json(photo: Photo, *, original_allowed: bool, public: bool = False) -> dict[str, Any]:
+def photo_json(photo: Photo, *, original_allowed: bool, public: bool) -> dict[str, Any]:
     """Signed URLs: whoever gets this JSON may fetch the derivatives (and, staff, the original).
 
     `public` (residents, volunteers, token holders): the EXIF position is rounded like every
