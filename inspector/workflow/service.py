@@ -57,9 +57,9 @@ class ActionInput:
     cases: dict[str, Case] = field(default_factory=dict)
 
 
-# Action arguments that name another case. perform() loads each through the same visibility
-# check as the path case (hidden answers like missing) and takes its version like the path case's.
-CASE_ARGUMENTS = ("into",)
+# Per action, the arguments that name another case. perform() loads each through the same
+# visibility check as the path case (hidden answers like missing) and claims its version too.
+CASE_ARGUMENTS: dict[str, tuple[str, ...]] = {"merge": ("into",)}
 
 
 def load_case(case_id: int, actor: Actor, token: str | None = None) -> Case:
@@ -102,7 +102,7 @@ def perform(case: Case, actor: Actor, action: str, data: ActionInput, now: datet
         ) from exc
     if data.version is not None and data.version != case.version:
         raise changed_concurrently({"version": case.version})
-    data.cases = _referenced_cases(actor, case, data)
+    data.cases = _referenced_cases(actor, action, data)
     for claimed in sorted({case, *data.cases.values()}, key=lambda c: c.id):  # no deadlocks
         claim(claimed)
     before = case.status
@@ -135,11 +135,11 @@ def claim(case: Case) -> None:
     set_committed_value(case, "version", seen + 1)
 
 
-def _referenced_cases(actor: Actor, case: Case, data: ActionInput) -> dict[str, Case]:
+def _referenced_cases(actor: Actor, action: str, data: ActionInput) -> dict[str, Case]:
     """The other cases the action's arguments name, visible to the caller, else 422 `into`:
     a case he may not see answers exactly like one that does not exist."""
     found = {}
-    for name in CASE_ARGUMENTS:
+    for name in CASE_ARGUMENTS.get(action, ()):
         case_id = getattr(data, name)
         if case_id is None:
             continue
