@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..access.auth import current_actor, public, require_roles
 from ..access.idempotency import idempotent
+from ..access.policy import is_public
 from ..access.roles import ROLES
 from ..access.scopes import visible_cases
 from ..categories.models import Category
@@ -62,11 +63,10 @@ class ActionArgs(Schema):
 def list_cases(args: dict):
     actor = current_actor()
     # Load what each list row shows in four queries, not four per row (dashboards list 200).
-    query = (
-        select(Case)
-        .where(visible_cases(actor))
-        .options(*(selectinload(rel) for rel in (Case.category, Case.unit, Case.grid, Case.point)))
-    )
+    relations = [Case.category, Case.unit, Case.grid, Case.point]
+    if is_public(actor):  # their rows show their own report's description (case_json)
+        relations.append(Case.reports)
+    query = select(Case).where(visible_cases(actor)).options(*map(selectinload, relations))
     if args["status"]:
         query = query.where(Case.status == args["status"])
     if args["unit_code"]:

@@ -84,6 +84,13 @@ def test_resident_following_a_merged_case_sees_only_his_report_rounded(demo_clie
     # ... so no exact coordinate is anywhere in the answer.
     assert not _exact_position_in(case)
 
+    # His case list: the same case, his description, rounded.
+    listed = c.get("/api/v1/cases", headers=resident)
+    rows = {row["id"]: row for row in listed.get_json()["items"]}
+    assert rows[case_id]["description"] == RESIDENT_TEXT
+    assert ANON_TEXT not in listed.get_data(as_text=True)
+    assert not _exact_position_in(listed.get_json())
+
     # The other reporter's report and photos are not his to read.
     other = c.get(f"/api/v1/reports/{anon['id']}", headers=resident)
     assert other.status_code == 404
