@@ -93,11 +93,7 @@ def _unexpected(exc: Exception):
         return _http_error(exc)
     if isinstance(exc, IntegrityError | StaleDataError):
         # Two requests changed the same thing at once; the loser may reload and retry.
-        return error_response(
-            409,
-            "conflict",
-            "数据已被他人修改,请刷新后重试 / Changed concurrently, reload and retry",
-        )
+        return _api_error(changed_concurrently())
     from flask import current_app
 
     current_app.logger.exception("unhandled error")
@@ -120,3 +116,13 @@ def invalid(message: str, **details: Any) -> ApiError:
 
 def conflict(code: str, message: str) -> ApiError:
     return ApiError(409, code, message)
+
+
+def changed_concurrently(details: dict[str, Any] | None = None) -> ApiError:
+    """409 `conflict`: someone else changed it first (stale version, lost race); reload, retry."""
+    return ApiError(
+        409,
+        "conflict",
+        "数据已被他人修改,请刷新后重试 / Changed concurrently, reload and retry",
+        details,
+    )

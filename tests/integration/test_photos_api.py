@@ -27,7 +27,7 @@ def case_photos(demo_app):
     with demo_app.app_context():
         photos = accept_uploads([upload(ORIGINAL), upload(HEIC, "b.heic", "image/heic")], None)
         make_case(photos, unit_code="zfj")
-        bodies = [photo_json(p, original_allowed=True) for p in photos]
+        bodies = [photo_json(p, original_allowed=True, public=False) for p in photos]
         db.session.commit()
     return bodies
 
