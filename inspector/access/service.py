@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..errors import ApiError, conflict, invalid, not_found
 from ..extensions import db
 from ..grid.models import Zone
+from ..http import on_rollback
 from ..org.models import Unit
 from ..timeutil import iso_local, utcnow
 from .actor import Actor
@@ -113,17 +114,24 @@ def login(username: str, password: str, ttl_hours: int) -> tuple[str, ApiToken]:
             headers={"Retry-After": str(seconds)},
         )
     if not check_password(account.password_hash, password):
-        account.failed_logins += 1
-        if account.failed_logins >= LOCKOUT_FAILURES:
-            account.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
-            account.failed_logins = 0
-        db.session.commit()
+        # The 401 rolls the request back; the count is kept in a short transaction of its own.
+        account_id = account.id
+        on_rollback(lambda: _count_failed_login(account_id, now))
         raise bad
     if not account.active:
         raise ApiError(403, "account_disabled", "账号已停用 / Account disabled")
     account.failed_logins = 0
     account.locked_until = None
     return issue_token(account, ttl_hours, now)
+
+
+def _count_failed_login(account_id: int, now: datetime) -> None:
+    account = db.session.get(Account, account_id)
+    account.failed_logins += 1
+    if account.failed_logins >= LOCKOUT_FAILURES:
+        account.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
+        account.failed_logins = 0
+    db.session.flush()
 
 
 def issue_token(

@@ -79,8 +79,7 @@ def create_report(form: dict):
         return _answer(existing, _token_for(existing, actor), 200)
     files = request.files.getlist("photo")
     try:
-        report, token = submit_report(actor, data, files, utcnow())
-        db.session.commit()
+        report, token = submit_report(actor, data, files, utcnow())  # flushes: the race shows here
     except IntegrityError as exc:  # the same client_id won a race on another process
         db.session.rollback()
         existing = replay(actor, client_id) if client_id else None

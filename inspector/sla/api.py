@@ -12,7 +12,6 @@ from ..access.roles import DISPATCHER, SUPERVISOR, UNIT_STAFF
 from ..access.scopes import visible_cases
 from ..errors import not_found
 from ..extensions import db
-from ..http import commit
 from ..pagination import PageArgs, paginate
 from ..timeutil import iso_local
 from ..workflow.models import Case
@@ -104,5 +103,4 @@ def mark_read(notification_id: int):
         db.session.add(read)
         db.session.flush()
     body = notification_json(notification, read.read_at)
-    commit()
     return body

@@ -18,7 +18,6 @@ from ..categories.models import Category
 from ..errors import invalid
 from ..grid.coords import SYSTEMS
 from ..grid.models import Zone
-from ..http import commit
 from ..org.models import Unit
 from ..pagination import PageArgs, paginate
 from ..schemas import CoordSysArgs, TrackingArgs
@@ -122,5 +121,4 @@ def act_on_case(case_id: int, action: str):
     case = load_case(case_id, actor, data.token)
     perform(case, actor, action, data, utcnow())
     body = case_json(case, actor)
-    commit()
     return body
