@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import func, or_, select
 from werkzeug.datastructures import FileStorage
 
@@ -31,7 +31,6 @@ from .storage import FileSystemStorage, Storage, derived_key, original_key
 from .validate import inspect_image, invalid_image
 
 MAX_FILES = 9
-API_PREFIX = "/api/v1"
 
 
 def storage() -> Storage:
@@ -123,7 +122,7 @@ def position_from_photos(photos: Sequence[Photo]) -> tuple[float, float] | None:
 def signed_url(photo: Photo, variant: str) -> str:
     ttl_s = float(current_app.config["PHOTO_URL_TTL_H"]) * 3600
     token = urls.sign(current_app.config["SECRET_KEY"], photo.id, variant, ttl_s)
-    return f"{API_PREFIX}/photos/{photo.id}/{urls.VARIANT_FILES[variant]}?sig={token}"
+    return url_for(f"photos.{variant}", photo_id=photo.id, sig=token)
 
 
 def photo_json(photo: Photo, *, original_allowed: bool) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from ..access.actor import Actor
 from ..access.roles import ADMIN, DISPATCHER, GRID_WORKER, RESIDENT, SUPERVISOR, VOLUNTEER
+from ..access.service import token_digest
 from ..categories.service import category_by_code
 from ..errors import ApiError
 from ..extensions import db
@@ -50,15 +51,11 @@ def tracking_token(report: Report) -> str:
     return hmac.new(key, f"track:{report.client_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def is_reporter(report: Report, actor: Actor, token: str | None) -> bool:
     """The account that sent it, or whoever holds its tracking token."""
     if actor.account_id is not None and report.reporter_id == actor.account_id:
         return True
-    return bool(token) and report.tracking_token_hash == token_hash(token)
+    return bool(token) and report.tracking_token_hash == token_digest(token)
 
 
 def report_by_client_id(client_id: str) -> Report | None:
@@ -66,7 +63,9 @@ def report_by_client_id(client_id: str) -> Report | None:
 
 
 def report_by_token(token: str) -> Report | None:
-    return db.session.scalar(select(Report).where(Report.tracking_token_hash == token_hash(token)))
+    return db.session.scalar(
+        select(Report).where(Report.tracking_token_hash == token_digest(token))
+    )
 
 
 def replay(actor: Actor, client_id: str) -> Report | None:
@@ -149,7 +148,7 @@ def submit_report(
     if actor.anonymous:
         report.client_id = data.client_id or f"anon-{secrets.token_hex(16)}"
         token = tracking_token(report)
-        report.tracking_token_hash = token_hash(token)
+        report.tracking_token_hash = token_digest(token)
     warnings = photo_warnings(photos, lat, lon, now)
     if location.snapped_m is not None:
         warnings.append(

@@ -135,12 +135,21 @@ def escalate_case(case: Case, now: datetime) -> int | None:
     return raise_escalation(case, None, now, overdue=True)
 
 
-def escalation_data(case: Case) -> dict[str, Any]:
-    """Raise the case one escalation level (rules.next_level); the `escalate` event's data.
+def escalate(case: Case, now: datetime, overdue: bool = False) -> dict[str, Any]:
+    """The one escalation step: level, notices; returns the `escalate` event's data. Flushes only.
 
     For the workflow's `escalate` action (a supervisor's 督办), whose handler returns the event
-    data, and for the job. `notify` is the unit head's name on 挂牌督办, else None.
+    data that `perform` records, and for the job (`raise_escalation` records it). The first flush
+    takes the row through the version check before anything else is written.
     """
+    data = _raise_level(case)
+    db.session.flush()
+    notify_escalation(case, data["level"], now, overdue)
+    return data
+
+
+def _raise_level(case: Case) -> dict[str, Any]:
+    """Raise the case one level (rules.next_level). `notify`: the head's name on 挂牌督办."""
     case.escalation_level = next_level(case.escalation_level or 0, case.overdue_count or 0)
     level = case.escalation_level
     unit = case.unit
@@ -188,16 +197,13 @@ def raise_escalation(
     note: str | None = None,
     overdue: bool = False,
 ) -> int:
-    """One whole escalation step: level, `escalate` event, notices. Flushes only.
+    """The job's escalation: `escalate`, then its `escalate` event. Flushes only.
 
-    The caller has already changed what it owns (overdue_count for the job). The first flush
-    takes the row through the version check before anything else is written.
+    The caller has already changed what it owns (overdue_count for the job).
     """
     now = as_utc(now or utcnow())
-    data = escalation_data(case)
-    db.session.flush()
+    data = escalate(case, now, overdue)
     append_event(case, actor, "escalate", case.status, case.status, note=note, data=data, at=now)
-    notify_escalation(case, data["level"], now, overdue)
     return data["level"]
 
 

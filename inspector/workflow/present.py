@@ -13,7 +13,7 @@ from ..access.roles import PUBLIC_ROLES, ROLE_NAMES_ZH
 from ..errors import invalid
 from ..grid.coords import SYSTEMS, from_wgs84
 from ..photos.service import photo_json
-from ..reports.models import Report
+from ..reports.models import SOURCES, Report
 from ..sla.service import is_overdue
 from ..timeutil import iso_local
 from .facts import case_facts
@@ -82,6 +82,7 @@ def report_json(report: Report, actor: Actor, with_case: bool = True) -> dict[st
         "status": case.status if case else "new",
         "status_name": STATUS_ZH[case.status] if case else STATUS_ZH["new"],
         "source": report.source,
+        "source_name": SOURCES.get(report.source),
         "lat": lat,
         "lon": lon,
         "accuracy_m": report.accuracy_m,
@@ -113,6 +114,7 @@ def case_json(case: Case, actor: Actor, full: bool = True) -> dict[str, Any]:
         "status": case.status,
         "status_name": STATUS_ZH[case.status],
         "source": case.source,
+        "source_name": SOURCES.get(case.source),
         "category_code": case.category.code if case.category else None,
         "category_name": case.category.name if case.category else None,
         "unit_code": case.unit.code if case.unit else None,

@@ -25,7 +25,7 @@ from ..photos.service import accept_uploads
 from ..reports.models import Report
 from ..reports.service import is_reporter
 from ..routing.service import route
-from ..sla.service import escalation_data, notify_escalation, set_due
+from ..sla.service import escalate, set_due
 from ..timeutil import iso_local
 from .facts import case_facts
 from .models import Case
@@ -321,9 +321,7 @@ def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
 
 
 def _escalate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
-    escalation = escalation_data(case)
-    notify_escalation(case, escalation["level"], now)
-    return escalation
+    return escalate(case, now)
 
 
 def _rate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
