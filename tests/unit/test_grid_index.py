@@ -8,6 +8,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from inspector.grid.index import PolygonIndex
+
 from ..synthetic_grid import voronoi_cells
 
 
