@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 from werkzeug.datastructures import FileStorage
 
 from ..access.actor import Actor
+from ..access.facts import case_facts
 from ..access.policy import can_see_case, can_see_original
 from ..errors import ApiError, invalid
 from ..extensions import db
@@ -185,7 +186,7 @@ def open_stored(photo: Photo, key: str):  # noqa: ANN201 - a path or a binary fi
         raise missing_file(photo) from exc
 
 
-def case_of(photo: Photo):  # noqa: ANN201 - Case | None (workflow imports would be circular)
+def case_of(photo: Photo):  # noqa: ANN201 - a workflow Case or None (photos sit below workflow)
     if photo.report is not None and photo.report.case is not None:
         return photo.report.case
     if photo.event is not None:
@@ -197,8 +198,6 @@ def may_fetch(actor: Actor, photo: Photo, variant: str) -> bool:
     """For bearer requests without a signature: the same rules as the JSON that hands out URLs."""
     if actor.anonymous:
         return False
-    from ..workflow.facts import case_facts
-
     case = case_of(photo)
     facts = case_facts(case) if case is not None else None
     if variant == "original":

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..access.actor import Actor
 from ..access.auth import current_actor, public, require_roles
+from ..access.facts import case_facts
 from ..access.limits import rate_limited
 from ..access.policy import can_see_case
 from ..access.roles import ROLES
@@ -20,7 +21,6 @@ from ..grid.coords import SYSTEMS
 from ..pagination import PageArgs, paginate
 from ..schemas import CoordSysArgs, TrackingArgs
 from ..timeutil import utcnow
-from ..workflow.facts import case_facts
 from ..workflow.models import Case
 from ..workflow.present import report_json
 from .models import Report

@@ -13,7 +13,6 @@ from sqlalchemy.orm import selectinload
 from ..access.auth import current_actor, public, require_roles
 from ..access.idempotency import idempotent
 from ..access.roles import ROLES
-from ..access.scopes import visible_cases
 from ..categories.models import Category
 from ..errors import invalid
 from ..grid.coords import SYSTEMS
@@ -23,6 +22,7 @@ from ..pagination import PageArgs, paginate
 from ..schemas import CoordSysArgs, TrackingArgs
 from ..sla.service import overdue_clause
 from ..timeutil import utcnow
+from ..workflow.scopes import visible_cases
 from .models import STATUSES, Case
 from .present import case_json
 from .service import ActionInput, load_case, perform

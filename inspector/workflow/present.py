@@ -7,6 +7,7 @@ from typing import Any
 from flask import has_request_context, request
 
 from ..access.actor import Actor
+from ..access.facts import case_facts
 from ..access.policy import can_see_original, can_see_phone
 from ..access.privacy import public_position
 from ..access.roles import PUBLIC_ROLES, ROLE_NAMES_ZH
@@ -16,7 +17,6 @@ from ..photos.service import photo_json
 from ..reports.models import SOURCES, Report
 from ..sla.service import is_overdue
 from ..timeutil import iso_local
-from .facts import case_facts
 from .models import Case, CaseEvent
 from .states import ACTION_ZH, STATUS_ZH
 

@@ -12,6 +12,7 @@ from sqlalchemy import update
 from werkzeug.datastructures import FileStorage
 
 from ..access.actor import ANONYMOUS, Actor
+from ..access.facts import case_facts
 from ..access.policy import can_see_case
 from ..access.roles import GRID_WORKER
 from ..categories.service import category_by_code
@@ -27,7 +28,6 @@ from ..reports.service import is_reporter
 from ..routing.service import route
 from ..sla.service import escalate, set_due
 from ..timeutil import iso_local
-from .facts import case_facts
 from .models import Case
 from .states import ACTION_ZH, OPEN, REPORTER, TransitionError, check
 from .timeline import append_event

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from inspector.access.facts import case_facts
 from inspector.access.models import Account
 from inspector.access.policy import can_see_case
-from inspector.access.scopes import visible_cases
 from inspector.access.service import actor_of
 from inspector.extensions import db
-from inspector.workflow.facts import case_facts
 from inspector.workflow.models import Case
+from inspector.workflow.scopes import visible_cases
 
 from ..access_matrix import ACTORS, ANONYMOUS, EAST_GRID, WEST_GRID, World, plant_accounts
 from ..factories import make_case, make_report
