@@ -1,6 +1,6 @@
 """Command line of api.md; every command is registered here (`init_app`), in one place.
 
-`demo load`, `accounts create` and `audit verify` live here; `tick` in sla/cli.py, `photos ...` in
+`demo load`, `accounts create` and `audit verify` live here; `tick` and `calendar ...` in sla/cli.py, `photos ...` in
 photos/cli.py; `db upgrade` comes from Flask-Migrate. Commands are entry points: they own their
 transactions and commit (the periodic job per case, see sla/jobs.py).
 """
@@ -80,7 +80,7 @@ def audit_verify() -> None:
 
 def init_app(app: Flask) -> None:
     from .photos.cli import photos_cli
-    from .sla.cli import tick_command
+    from .sla.cli import calendar_cli, tick_command
 
-    for command in (demo_cli, accounts_cli, audit_cli, photos_cli, tick_command):
+    for command in (demo_cli, accounts_cli, audit_cli, photos_cli, tick_command, calendar_cli):
         app.cli.add_command(command)

@@ -20,7 +20,8 @@ from ..extensions import db
 from ..timeutil import as_utc, utcnow
 from ..workflow.models import Case
 from ..workflow.states import CLOCK_RUNNING
-from .service import escalate_case, warn_case, warning_due
+from . import schedule
+from .service import escalate_case, office_hours, warn_case, warning_due
 
 log = logging.getLogger(__name__)
 
@@ -80,5 +81,22 @@ def tick(now: datetime | None = None) -> dict[str, int]:
             summary["warned"] += 1
     # Housekeeping that belongs to the same periodic run: old Idempotency-Key answers.
     summary["idempotency_purged"] = purge_idempotency_records(now)
+    summary["schedule_missing_year"] = _warn_missing_schedule(now)
     db.session.commit()
     return summary
+
+
+def _warn_missing_schedule(now: datetime) -> int:
+    """From 1 December, tell administrators (log, and the `tick` command's output) when next
+    year's official schedule is neither loaded nor in the package; 0 when all is well."""
+    year = schedule.missing_schedule_year(now, office_hours().tz)
+    if year is None:
+        return 0
+    log.warning(
+        "尚无 %s 年官方节假日安排,到期时间按法定节假日暂定;请用 calendar load 载入 / "
+        "no official holiday schedule for %s yet: due times are provisional; load it with "
+        "`flask --app inspector calendar load FILE`",
+        year,
+        year,
+    )
+    return year
