@@ -1,4 +1,9 @@
-"""Command line of api.md: `demo load`, `accounts create` (and `db upgrade` from Flask-Migrate)."""
+"""Command line of api.md; every command is registered here (`init_app`), in one place.
+
+`demo load`, `accounts create` and `audit verify` live here; `tick` and `calendar ...` in sla/cli.py, `photos ...` in
+photos/cli.py; `db upgrade` comes from Flask-Migrate. Commands are entry points: they own their
+transactions and commit (the periodic job per case, see sla/jobs.py).
+"""
 
 from __future__ import annotations
 
@@ -79,9 +84,8 @@ def audit_verify() -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(accounts_cli)
-    app.cli.add_command(audit_cli)
     from .photos.cli import photos_cli
+    from .sla.cli import calendar_cli, tick_command
 
-    app.cli.add_command(photos_cli)
+    for command in (demo_cli, accounts_cli, audit_cli, photos_cli, tick_command, calendar_cli):
+        app.cli.add_command(command)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from . import http
 
 # Default codes and bilingual messages for plain HTTP errors.
 _HTTP: dict[int, tuple[str, str]] = {
@@ -63,7 +63,7 @@ def error_response(
 
 
 def _http_error(exc: HTTPException):
-    db.session.rollback()
+    http.rollback()
     status = exc.code or 500
     code, message = _HTTP.get(status, ("http_error", exc.name))
     details: dict[str, Any] = {}
@@ -83,12 +83,12 @@ def _http_error(exc: HTTPException):
 
 
 def _api_error(exc: ApiError):
-    db.session.rollback()
+    http.rollback()
     return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
 
 
 def _unexpected(exc: Exception):
-    db.session.rollback()
+    http.rollback()
     if isinstance(exc, HTTPException):
         return _http_error(exc)
     if isinstance(exc, IntegrityError | StaleDataError):

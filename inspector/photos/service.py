@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import func, or_, select
 from werkzeug.datastructures import FileStorage
 
 from ..access.actor import Actor
+from ..access.facts import case_facts
 from ..access.policy import can_see_case, can_see_original, can_see_report
 from ..access.privacy import public_position
 from ..errors import ApiError, invalid
@@ -33,7 +34,6 @@ from .storage import FileSystemStorage, Storage, derived_key, original_key
 from .validate import Inspected, inspect_image, invalid_image
 
 MAX_FILES = 9
-API_PREFIX = "/api/v1"
 
 
 def storage() -> Storage:
@@ -159,7 +159,7 @@ def position_from_photos(photos: Sequence[Photo | Upload]) -> tuple[float, float
 def signed_url(photo: Photo, variant: str) -> str:
     ttl_s = float(current_app.config["PHOTO_URL_TTL_H"]) * 3600
     token = urls.sign(current_app.config["SECRET_KEY"], photo.id, variant, ttl_s)
-    return f"{API_PREFIX}/photos/{photo.id}/{urls.VARIANT_FILES[variant]}?sig={token}"
+    return url_for(f"photos.{variant}", photo_id=photo.id, sig=token)
 
 
 def photo_json(photo: Photo, *, original_allowed: bool, public: bool) -> dict[str, Any]:
@@ -229,7 +229,7 @@ def open_stored(photo: Photo, key: str):  # noqa: ANN201 - a path or a binary fi
         raise missing_file(photo) from exc
 
 
-def case_of(photo: Photo):  # noqa: ANN201 - Case | None (workflow imports would be circular)
+def case_of(photo: Photo):  # noqa: ANN201 - a workflow Case or None (photos sit below workflow)
     if photo.report is not None and photo.report.case is not None:
         return photo.report.case
     if photo.event is not None:
@@ -241,8 +241,6 @@ def may_fetch(actor: Actor, photo: Photo, variant: str) -> bool:
     """For bearer requests without a signature: the same rules as the JSON that hands out URLs."""
     if actor.anonymous:
         return False
-    from ..workflow.facts import case_facts
-
     case = case_of(photo)
     facts = case_facts(case) if case is not None else None
     if variant == "original":

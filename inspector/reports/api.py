@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..access.auth import current_actor, public, require_roles
+from ..access.facts import case_facts
 from ..access.limits import rate_limited
 from ..access.policy import can_see_report
 from ..access.roles import ROLES
@@ -19,7 +20,6 @@ from ..grid.coords import SYSTEMS
 from ..pagination import PageArgs, paginate
 from ..schemas import CoordSysArgs, TrackingArgs
 from ..timeutil import utcnow
-from ..workflow.facts import case_facts
 from ..workflow.models import Case
 from ..workflow.present import report_json
 from .models import Report
@@ -84,8 +84,7 @@ def create_report(form: dict):
         return _answer(*existing, 200)
     files = request.files.getlist("photo")
     try:
-        report, token = submit_report(actor, data, files, utcnow())
-        db.session.commit()
+        report, token = submit_report(actor, data, files, utcnow())  # flushes: the race shows here
     except IntegrityError as exc:  # the same client_id won a race on another process
         db.session.rollback()
         existing = replay(actor, client_id, proof) if client_id else None

@@ -18,6 +18,7 @@ from werkzeug.datastructures import FileStorage
 
 from ..access.actor import Actor
 from ..access.roles import ADMIN, DISPATCHER, GRID_WORKER, RESIDENT, SUPERVISOR, VOLUNTEER
+from ..access.service import token_digest
 from ..categories.service import category_by_code
 from ..errors import ApiError
 from ..extensions import db
@@ -70,15 +71,11 @@ def tracking_token(client_id: str | None, retry_secret: str | None) -> str:
     return secrets.token_hex(16)
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def is_reporter(report: Report, actor: Actor, token: str | None) -> bool:
     """The account that sent it, or whoever holds its tracking token."""
     if actor.account_id is not None and report.reporter_id == actor.account_id:
         return True
-    return bool(token) and report.tracking_token_hash == token_hash(token)
+    return bool(token) and report.tracking_token_hash == token_digest(token)
 
 
 def report_by_client_id(client_id: str) -> Report | None:
@@ -86,7 +83,9 @@ def report_by_client_id(client_id: str) -> Report | None:
 
 
 def report_by_token(token: str) -> Report | None:
-    return db.session.scalar(select(Report).where(Report.tracking_token_hash == token_hash(token)))
+    return db.session.scalar(
+        select(Report).where(Report.tracking_token_hash == token_digest(token))
+    )
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ def replay(actor: Actor, client_id: str, proof: RetryProof) -> tuple[Report, str
     if actor.anonymous:
         if report.reporter_id is None and report.tracking_token_hash:
             for token in (proof.tracking_token, _derived_token(client_id, proof.retry_secret)):
-                if token and hmac.compare_digest(token_hash(token), report.tracking_token_hash):
+                if token and hmac.compare_digest(token_digest(token), report.tracking_token_hash):
                     return report, token
     elif report.reporter_id == actor.account_id:
         return report, None
@@ -206,7 +205,7 @@ def submit_report(
     token = None
     if actor.anonymous:
         token = tracking_token(data.client_id, data.retry_secret)
-        report.tracking_token_hash = token_hash(token)
+        report.tracking_token_hash = token_digest(token)
     if location.snapped_m is not None:
         warnings.append(
             {

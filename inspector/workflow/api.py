@@ -14,17 +14,16 @@ from ..access.auth import current_actor, public, require_roles
 from ..access.idempotency import idempotent
 from ..access.policy import is_public
 from ..access.roles import ROLES
-from ..access.scopes import visible_cases
 from ..categories.models import Category
 from ..errors import invalid
 from ..grid.coords import SYSTEMS
 from ..grid.models import Zone
-from ..http import commit
 from ..org.models import Unit
 from ..pagination import PageArgs, paginate
 from ..schemas import CoordSysArgs, TrackingArgs
 from ..sla.service import overdue_clause
 from ..timeutil import utcnow
+from ..workflow.scopes import visible_cases
 from .models import STATUSES, Case
 from .present import case_json
 from .service import ActionInput, load_case, perform
@@ -124,5 +123,4 @@ def act_on_case(case_id: int, action: str):
     case = load_case(case_id, actor, data.token)
     perform(case, actor, action, data, utcnow())
     body = case_json(case, actor, token=data.token)
-    commit()
     return body

@@ -7,17 +7,17 @@ from typing import Any
 from flask import has_request_context, request
 
 from ..access.actor import Actor
+from ..access.facts import case_facts
 from ..access.policy import can_see_original, can_see_phone, is_public
 from ..access.privacy import public_position
 from ..access.roles import PUBLIC_ROLES, ROLE_NAMES_ZH
 from ..errors import invalid
 from ..grid.coords import SYSTEMS, from_wgs84
 from ..photos.service import photo_json
-from ..reports.models import Report
+from ..reports.models import SOURCES, Report
 from ..reports.service import is_reporter
 from ..sla.service import is_overdue
 from ..timeutil import iso_local
-from .facts import case_facts
 from .models import Case, CaseEvent
 from .states import ACTION_ZH, STATUS_ZH
 
@@ -98,6 +98,7 @@ def report_json(
         "status": case.status if case else "new",
         "status_name": STATUS_ZH[case.status] if case else STATUS_ZH["new"],
         "source": report.source,
+        "source_name": SOURCES.get(report.source),
         "lat": lat,
         "lon": lon,
         "accuracy_m": report.accuracy_m,
@@ -144,6 +145,7 @@ def case_json(
         "status": case.status,
         "status_name": STATUS_ZH[case.status],
         "source": case.source,
+        "source_name": SOURCES.get(case.source),
         "category_code": case.category.code if case.category else None,
         "category_name": case.category.name if case.category else None,
         "unit_code": case.unit.code if case.unit else None,

@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import FileStorage
 
 from ..access.actor import ANONYMOUS, Actor
+from ..access.facts import case_facts
 from ..access.policy import can_see_case
 from ..access.roles import GRID_WORKER
 from ..categories.service import category_by_code
@@ -27,8 +28,7 @@ from ..photos.service import Upload, inspect_uploads, store_uploads
 from ..reports.models import Report
 from ..reports.service import is_reporter
 from ..routing.service import route
-from ..sla.service import due_data, escalation_data, notify_escalation, set_due
-from .facts import case_facts
+from ..sla.service import due_data, escalate, set_due
 from .models import Case
 from .states import ACTION_ZH, OPEN, REPORTER, TransitionError, check
 from .timeline import append_event
@@ -378,9 +378,7 @@ def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
 
 
 def _escalate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
-    escalation = escalation_data(case)
-    notify_escalation(case, escalation["level"], now)
-    return escalation
+    return escalate(case, now)
 
 
 def _rate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:

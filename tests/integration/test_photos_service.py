@@ -127,7 +127,7 @@ def test_warnings_and_position_use_the_config(app_factory) -> None:
 
 
 def test_photo_json_shape(demo_app) -> None:
-    with demo_app.app_context():
+    with demo_app.test_request_context():  # URLs are built by url_for, as in a request
         (photo,) = accept_uploads([upload(samples.jpeg())], None)
         body = photo_json(photo, original_allowed=False, public=False)
         assert set(body) == {"id", "url", "thumb_url", "taken_at", "exif_gps"}

@@ -23,9 +23,9 @@ from inspector.models import Account, CalendarDay, CalendarYear, Case
 from inspector.reports.service import ReportInput, submit_report
 from inspector.setup.demo import grid_center
 from inspector.sla.calendar import CHINA
+from inspector.sla.jobs import tick
 from inspector.sla.official import package_years
 from inspector.sla.schedule import official_calendar
-from inspector.sla.service import tick
 from inspector.workflow.audit import verify_all
 from inspector.workflow.service import ActionInput, perform
 

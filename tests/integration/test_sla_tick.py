@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from inspector import create_app
 from inspector.extensions import db
+from inspector.sla.jobs import tick
 from inspector.sla.models import Notification
 from inspector.sla.service import (
     due_time,
@@ -14,7 +15,6 @@ from inspector.sla.service import (
     overdue_clause,
     raise_escalation,
     set_due,
-    tick,
 )
 from inspector.workflow.audit import verify_all
 from inspector.workflow.models import Case
@@ -164,7 +164,7 @@ def test_tick_forgets_idempotency_answers_after_two_days(demo_app):
     from datetime import timedelta
 
     from inspector.access.models import IdempotencyRecord
-    from inspector.sla.service import tick as run_tick
+    from inspector.sla.jobs import tick as run_tick
     from inspector.timeutil import utcnow
 
     now = utcnow()
