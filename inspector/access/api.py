@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from ..extensions import db
-from ..http import commit
+from ..http import commit_step
 from ..org.models import Unit
 from ..pagination import PageArgs, paginate
 from ..timeutil import iso_local, utcnow
@@ -52,8 +52,8 @@ class AccountListArgs(PageArgs):
 @rate_limited("login")
 @blp.arguments(LoginArgs)
 def issue_token(args: dict):
-    claim_attempt(args["username"], utcnow())
-    commit()  # counted before the password is checked: parallel guesses cannot outrun the lockout
+    # Counted and committed before the password is checked: parallel guesses cannot outrun it.
+    commit_step(lambda: claim_attempt(args["username"], utcnow()))
     token, row = login(args["username"], args["password"], current_app.config["TOKEN_TTL_HOURS"])
     account = row.account
     body = {
@@ -63,7 +63,6 @@ def issue_token(args: dict):
         "zone_codes": sorted(z.code for z in account.zones),
         "expires_at": iso_local(row.expires_at),
     }
-    commit()
     return body
 
 
@@ -71,7 +70,6 @@ def issue_token(args: dict):
 @require_roles(*ROLES)
 def delete_token():
     revoke_token(bearer_token() or "")
-    commit()
     return "", 204
 
 
@@ -96,7 +94,6 @@ def me():
 def create_account_view(args: dict):
     account = create_account(**args, replace=False)
     body = account_json(account, with_phone=True)
-    commit()
     return body, 201
 
 
@@ -120,7 +117,6 @@ def list_accounts(args: dict):
 def _set_active(username: str, active: bool) -> dict:
     account = set_active(username, active, current_actor())
     body = account_json(account, with_phone=True)
-    commit()
     return body
 
 

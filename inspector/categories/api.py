@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from ..access.auth import public, require_roles
 from ..access.roles import ADMIN
-from ..http import commit
 from ..pagination import PageArgs, paginate
 from ..schemas import Int
 from .models import FAMILIES, TIME_UNITS, Category
@@ -39,7 +38,6 @@ class CategoryArgs(Schema):
 def create_category(args: dict):
     cat = upsert_category(**args)
     body = category_json(cat)
-    commit()
     return body, 201
 
 
