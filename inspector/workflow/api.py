@@ -53,7 +53,7 @@ class ActionArgs(Schema):
     coord_sys = fields.String(load_default="wgs84", validate=validate.OneOf(SYSTEMS))
     token = fields.String(load_default=None)
     # The case version the caller last saw (GET /cases/<id> `version`): stale -> 409 conflict.
-    version = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    version = Id(load_default=None)
 
 
 @blp.route("/cases", methods=["GET"])

@@ -77,7 +77,7 @@ def test_tick_forgets_old_failures_and_ended_windows(demo_app):
 
     from inspector.access.models import LoginFailure, RateCounter
     from inspector.extensions import db
-    from inspector.sla.service import tick
+    from inspector.sla.jobs import tick
     from inspector.timeutil import utcnow
 
     now = utcnow()
