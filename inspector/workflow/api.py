@@ -86,7 +86,7 @@ def list_cases(args: dict):
 @blp.arguments(TrackingArgs, location="query")
 def get_case(args: dict, case_id: int):
     actor = current_actor()
-    return case_json(load_case(case_id, actor, args["token"]), actor)
+    return case_json(load_case(case_id, actor, args["token"]), actor, token=args["token"])
 
 
 def _action_input() -> ActionInput:
@@ -121,6 +121,6 @@ def act_on_case(case_id: int, action: str):
     data = _action_input()
     case = load_case(case_id, actor, data.token)
     perform(case, actor, action, data, utcnow())
-    body = case_json(case, actor)
+    body = case_json(case, actor, token=data.token)
     commit()
     return body

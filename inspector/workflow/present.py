@@ -18,7 +18,7 @@ from ..sla.service import is_overdue
 from ..timeutil import iso_local
 from .facts import case_facts
 from .models import Case, CaseEvent
-from .states import ACTION_ZH, STATUS_ZH
+from .states import ACTION_ZH, STATUS_ZH, allowed
 
 
 def _public(actor: Actor) -> bool:
@@ -105,7 +105,19 @@ def report_json(report: Report, actor: Actor, with_case: bool = True) -> dict[st
     return body
 
 
-def case_json(case: Case, actor: Actor, full: bool = True) -> dict[str, Any]:
+def actions_json(case: Case, actor: Actor, token: str | None = None) -> list[dict[str, str]]:
+    """What this caller may do now, named as the buttons are (ACTION_ZH)."""
+    from .service import roles_for  # service imports present's neighbours; keep the cycle out
+
+    names = allowed(
+        case.status, roles_for(actor, case, token), extension_pending=bool(case.extension_request)
+    )
+    return [{"action": a, "name": ACTION_ZH[a]} for a in names]
+
+
+def case_json(
+    case: Case, actor: Actor, full: bool = True, token: str | None = None
+) -> dict[str, Any]:
     lat, lon = _position(actor, case.lat, case.lon)
     body: dict[str, Any] = {
         "id": case.id,
@@ -143,4 +155,5 @@ def case_json(case: Case, actor: Actor, full: bool = True) -> dict[str, Any]:
         original = can_see_original(actor, case_facts(case))
         body["reports"] = [report_json(r, actor, with_case=False) for r in case.reports]
         body["timeline"] = [event_json(e, actor, original) for e in case.events]
+        body["actions"] = actions_json(case, actor, token)
     return body
