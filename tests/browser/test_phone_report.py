@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from sqlalchemy import func, select
@@ -108,3 +109,56 @@ def test_report_page_at_desktop_size(server, new_context):
     page.goto(f"{server}/m/")
     page.get_by_label("问题类别").locator("option").nth(1).wait_for(state="attached")
     shoot(page, "m-report-1366")
+
+
+def test_a_large_photo_is_made_smaller_on_the_phone_and_keeps_its_exif(
+    demo_app, server, new_context, tmp_path
+):
+    """A 3200x2400 photo stored sideways (EXIF orientation 6) with GPS and time: the page sends
+    a 1600x1200 upright JPEG that still says where and when it was taken."""
+    from datetime import timedelta
+
+    from PIL import Image
+
+    from inspector.photos.service import read_original
+    from inspector.timeutil import CHINA, as_utc
+
+    from ..photo_samples import exif_bytes, stored_for, upright_scene
+
+    lat, lon = grid_center(GRID)
+    taken = utcnow().replace(microsecond=0) - timedelta(minutes=3)
+    scene = Image.blend(
+        upright_scene(3200, 2400), Image.effect_noise((3200, 2400), 90).convert("RGB"), 0.3
+    )
+    path = tmp_path / "big.jpg"
+    stored_for(6, scene).save(
+        path,
+        "JPEG",
+        quality=95,
+        exif=exif_bytes(
+            6, lat=lat, lon=lon, taken=taken.astimezone(CHINA).strftime("%Y:%m:%d %H:%M:%S")
+        ),
+    )
+    original_size = path.stat().st_size
+    assert original_size > 1.5 * 1024 * 1024  # over the page's resize threshold
+
+    page = new_context(at=(lat, lon)).new_page()
+    page.goto(f"{server}/m/")
+    page.get_by_text(re.compile("精度约")).wait_for()
+    page.get_by_label("照片").set_input_files(str(path))
+    page.locator(".thumb img").wait_for()
+    page.get_by_role("button", name="提交").click()
+    page.locator("#case-number").wait_for()
+
+    with demo_app.app_context():
+        photo = db.session.scalar(select(Report)).photos[0]
+        assert (photo.width, photo.height) == (1600, 1200)  # long edge 1600, turned upright
+        assert photo.orientation == 1
+        assert photo.size_bytes < original_size / 3
+        assert abs(photo.gps_lat - lat) < 1e-5 and abs(photo.gps_lon - lon) < 1e-5
+        assert as_utc(photo.taken_at) == taken
+        stored = Image.open(io.BytesIO(read_original(photo))).convert("RGB")
+    red, _g, blue = stored.getpixel((200, 150))  # upright scene: red top-left quadrant
+    assert red > 150 and blue < 120
+    red, _g, blue = stored.getpixel((800, 1150))  # and a blue band along the bottom
+    assert blue > 150 and red < 120

@@ -70,7 +70,7 @@ async function mapOf(c) {
     } catch { /* the point alone still shows */ }
   }
   drawMap(svg, features.map((f) => ({ geometry: f.geometry, className: 'zone load0', title: f.properties.name })),
-    [{ lat: c.lat, lon: c.lon, className: 'pt case', title: c.number, r: 14 }]);
+    [{ lat: c.lat, lon: c.lon, className: 'pt case', title: c.number, r: 8 }]);
   return svg;
 }
 

@@ -27,7 +27,7 @@ async function render() {
       }),
       cases.map((c) => ({
         lat: c.lat, lon: c.lon, className: `pt ${c.overdue ? 'late' : 'case'}`,
-        title: `${c.number} ${c.category_name || ''} ${c.status_name}`, href: `/console/cases/${c.id}`, r: 6,
+        title: `${c.number} ${c.category_name || ''} ${c.status_name}`, href: `/console/cases/${c.id}`, r: 4,
       })));
     $('legend').replaceChildren(t('每个网格的未办结案件'), ...LOADS.map(([n, label]) => h('span', {}, h('i', { class: loadClass(n) }), label)),
       h('span', {}, h('i', { class: 'pt-late' }), t('超期')));

@@ -35,7 +35,7 @@ export function drawMap(svg, features, points) {
   const pad = span * 0.06;
   svg.setAttribute('viewBox', `${x0 - pad} ${y0 - pad} ${x1 - x0 + 2 * pad || span} ${y1 - y0 + 2 * pad || span}`);
   svg.setAttribute('preserveAspectRatio', 'xMidYMid meet');
-  const unit = (span + 2 * pad) / 800; // one screen pixel of an 800 px wide map
+  const unit = (span + 2 * pad) / 400; // r is in pixels of a map 400 px across
   for (const f of features) {
     const d = rings(f.geometry).map((ring) => `M${ring.map(([x, y]) => project(x, y).join(',')).join('L')}Z`).join('');
     const path = el('path', { d, class: f.className || 'zone' });
