@@ -138,6 +138,7 @@ async function actionForm(c, action) {
       data.delete('photo');
       const values = {};
       for (const [k, v] of data.entries()) if (v !== '') values[k] = v;
+      if (c.version) values.version = c.version; // where the API claims versions: no stale clicks
       if (ONSITE.has(action.action)) {
         const here = await locate(10000);
         if (here) Object.assign(values, { lat: here.lat, lon: here.lon });

@@ -58,6 +58,7 @@ export function upload(item, onProgress, token) {
       if (value !== null && value !== undefined && value !== '') form.append(key, value);
     }
     form.append('client_id', item.client_id);
+    if (item.retry_secret) form.append('retry_secret', item.retry_secret);
     item.photos.forEach((p, i) => form.append('photo', p.blob, p.name || `photo${i + 1}.jpg`));
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/v1/reports');
