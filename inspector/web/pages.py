@@ -70,18 +70,10 @@ def api_index() -> dict:
     }
 
 
-def _intake_accepts(field: str) -> bool:
-    """Whether POST /reports reads this form field: the page sends only fields the API knows."""
-    from ..reports.api import ReportForm
-
-    return field in ReportForm().fields
-
-
 @blp.route("/m/")
 @public(SHELL)
 def report() -> str:
-    # A retry proves its sender with a secret the phone keeps, where the intake asks for one.
-    return _page("m/report.html", "report.js", retry_secret=_intake_accepts("retry_secret"))
+    return _page("m/report.html", "report.js")
 
 
 @blp.route("/m/mine")

@@ -150,7 +150,7 @@ async function submit(event) {
   const item = {
     client_id: uuid4(),
     // Kept with the report: a re-send shows it, so nobody who only saw the client_id can claim it.
-    retry_secret: $('report-form').dataset.retrySecret ? uuid4().replaceAll('-', '') : null,
+    retry_secret: uuid4().replaceAll('-', ''),
     created_at: new Date().toISOString(),
     fields: {
       lat: at?.lat, lon: at?.lon, coord_sys: at ? 'wgs84' : null,
