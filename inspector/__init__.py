@@ -33,6 +33,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     for blueprint in _blueprints():
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
+    from .web.pages import blp as pages_blp
+
+    app.register_blueprint(pages_blp)  # HTML pages, outside the API prefix and its OpenAPI
     errors.init_app(app)  # after flask-smorest, so our envelope replaces its error format
     from . import security
 

@@ -201,9 +201,10 @@ class Row:
     json: dict | Callable[[World], dict] | None = None
     expect: dict[str, int] = field(default_factory=dict)  # actor -> exact status
     served: int = 200  # the exact status of an actor the view serves (not in `expect`)
+    prefix: str = "/api/v1"  # "" for the pages (HTML shells and their assets)
 
     def url(self, world: World) -> str:
-        return "/api/v1" + self.path.format(**world.values)
+        return self.prefix + self.path.format(**world.values)
 
     def body(self, world: World) -> dict | None:
         return self.json(world) if callable(self.json) else self.json
@@ -299,6 +300,21 @@ ROWS: list[Row] = [
         "/notifications/{notification_id}/read",
         frozenset({UNIT_STAFF, DISPATCHER, SUPERVISOR}),
         expect=_NOTICE_READ,
+    ),
+    # pages: HTML shells without data (the API decides what each script may read) and assets
+    *(
+        Row("GET", path, PUBLIC, prefix="")
+        for path in (
+            "/",
+            "/api/v1/",
+            "/m/",
+            "/m/mine",
+            "/m/tasks",
+            "/console/",
+            "/console/cases/{case_id}",
+            "/console/map",
+            "/assets/common.js",
+        )
     ),
 ]
 

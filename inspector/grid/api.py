@@ -26,6 +26,8 @@ class ZoneListArgs(PageArgs):
 
 class ExportArgs(Schema):
     level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
+    # Comma-separated zone codes: a case page draws its one grid, not the whole city.
+    code = fields.String(load_default=None, validate=validate.Length(max=4000))
 
 
 class ConvertArgs(PositionArgs):
@@ -49,7 +51,8 @@ def import_zones_view():
 @require_roles(*STAFF_ROLES)
 @blp.arguments(ExportArgs, location="query")
 def export_zones_view(args: dict):
-    return export_zones(args["level"])
+    codes = [c.strip() for c in (args["code"] or "").split(",") if c.strip()] or None
+    return export_zones(args["level"], codes)
 
 
 @blp.route("/zones/locate", methods=["GET"])

@@ -57,7 +57,7 @@ def import_zones(collection: Any) -> int:
     return import_zones_report(collection).imported
 
 
-def export_zones(level: str | None = None) -> dict[str, Any]:
+def export_zones(level: str | None = None, codes: list[str] | None = None) -> dict[str, Any]:
     """Every zone as the FeatureCollection import accepts (parents first): export -> import is a
     no-op, so an admin can edit the file in QGIS and send it back."""
     parent = aliased(Zone)
@@ -69,6 +69,8 @@ def export_zones(level: str | None = None) -> dict[str, Any]:
     )
     if level:
         query = query.where(Zone.level == level)
+    if codes:
+        query = query.where(Zone.code.in_(codes))
     rows = sorted(db.session.execute(query).all(), key=lambda r: (LEVELS.index(r[2]), r[0]))
     features = []
     for code, name, lvl, parent_code, unit_code, geometry in rows:

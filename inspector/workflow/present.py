@@ -19,7 +19,7 @@ from ..reports.service import is_reporter
 from ..sla.service import is_overdue
 from ..timeutil import iso_local
 from .models import Case, CaseEvent
-from .states import ACTION_ZH, STATUS_ZH
+from .states import ACTION_ZH, STATUS_ZH, allowed
 
 _public = is_public
 
@@ -126,6 +126,16 @@ def own_report_ids(case: Case, actor: Actor, token: str | None) -> frozenset[int
     return frozenset(r.id for r in case.reports if is_reporter(r, actor, token))
 
 
+def actions_json(case: Case, actor: Actor, token: str | None = None) -> list[dict[str, str]]:
+    """What this caller may do now, named as the buttons are (ACTION_ZH)."""
+    from .service import roles_for  # service imports present's neighbours; keep the cycle out
+
+    names = allowed(
+        case.status, roles_for(actor, case, token), extension_pending=bool(case.extension_request)
+    )
+    return [{"action": a, "name": ACTION_ZH[a]} for a in names]
+
+
 def case_json(
     case: Case, actor: Actor, full: bool = True, token: str | None = None
 ) -> dict[str, Any]:
@@ -180,4 +190,5 @@ def case_json(
         reports = [r for r in case.reports if not public or r.id in own]
         body["reports"] = [report_json(r, actor, with_case=False, token=token) for r in reports]
         body["timeline"] = [event_json(e, actor, original, own) for e in case.events]
+        body["actions"] = actions_json(case, actor, token)
     return body

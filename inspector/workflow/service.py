@@ -73,7 +73,8 @@ def _holds_token(case: Case, token: str | None) -> bool:
     return bool(token) and any(is_reporter(r, ANONYMOUS, token) for r in case.reports)
 
 
-def _roles(actor: Actor, case: Case, token: str | None) -> set[str]:
+def roles_for(actor: Actor, case: Case, token: str | None) -> set[str]:
+    """The caller's role, plus REPORTER when he (or his tracking token) reported this case."""
     roles = {actor.role} if actor.role else set()
     if any(is_reporter(r, actor, token) for r in case.reports):
         roles.add(REPORTER)
@@ -83,7 +84,7 @@ def _roles(actor: Actor, case: Case, token: str | None) -> set[str]:
 def perform(case: Case, actor: Actor, action: str, data: ActionInput, now: datetime) -> Case:
     """Every case action goes through here: transition table, referenced cases' visibility,
     the optimistic version check (one winner among parallel actions), handler, timeline."""
-    roles = _roles(actor, case, data.token)
+    roles = roles_for(actor, case, data.token)
     try:
         transition = check(action, case.status, roles)
     except TransitionError as exc:

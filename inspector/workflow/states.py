@@ -99,6 +99,21 @@ class TransitionError(Exception):
         self.kind = kind  # "forbidden" | "invalid_transition" | "unknown_action"
 
 
+def allowed(status: str, roles: set[str], extension_pending: bool = False) -> list[str]:
+    """The actions these roles may take on a case in this status, in table order: the console
+    shows one button per action, so it must offer exactly what `check` would let through."""
+    found = []
+    for action, transition in TABLE.items():
+        if status not in transition.sources or not roles & set(transition.roles):
+            continue
+        if action in ("approve-extension", "deny-extension") and not extension_pending:
+            continue
+        if action == "request-extension" and extension_pending:
+            continue
+        found.append(action)
+    return found
+
+
 def check(action: str, status: str, roles: set[str]) -> Transition:
     """roles: the caller's role plus REPORTER when he reported this case. Raises TransitionError."""
     transition = TABLE.get(action)

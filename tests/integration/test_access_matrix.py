@@ -34,7 +34,7 @@ def _routes(app) -> set[tuple[str, str]]:
 
 def _endpoint_of(app, row: Row) -> str:
     adapter = app.url_map.bind("localhost")
-    path = "/api/v1" + row.path.split("?")[0].format_map(_Anything())
+    path = row.prefix + row.path.split("?")[0].format_map(_Anything())
     try:
         endpoint, _args = adapter.match(path, method=row.method)
     except (NotFound, MethodNotAllowed) as exc:
