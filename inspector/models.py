@@ -9,12 +9,14 @@ from .points.models import EvaluationPoint
 from .reports.models import Report
 from .routing.models import RoutingRule
 from .sla.models import Notification, NotificationRead
+from .supervision.models import Bulletin
 from .workflow.models import Case, CaseCounter, CaseEvent
 
 __all__ = [
     "Account",
     "AccountZone",
     "ApiToken",
+    "Bulletin",
     "Case",
     "CaseCounter",
     "CaseEvent",

@@ -155,6 +155,11 @@ def _photos(data: ActionInput, actor: Actor, required: bool) -> list:
     return accept_uploads(data.files, actor.account_id)
 
 
+def _unit_of(case: Case) -> dict[str, str]:
+    """The unit acting or judged: statistics attribute the event to it even after a 退回."""
+    return {"unit_code": case.unit.code} if case.unit else {}
+
+
 def _set_due(case: Case, start: datetime) -> None:
     set_due(case, start, case.category.time_limit_value, case.category.time_limit_unit)
 
@@ -231,7 +236,7 @@ def _request_extension(case: Case, actor: Actor, data: ActionInput, now: datetim
             409, "extension_pending", "已有待审批的延期申请 / an extension is already pending"
         )
     case.extension_request = {"value": data.value, "unit": data.unit, "note": data.note}
-    return {"value": data.value, "unit": data.unit}
+    return {"value": data.value, "unit": data.unit, **_unit_of(case)}
 
 
 def _approve_extension(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
@@ -241,7 +246,12 @@ def _approve_extension(case: Case, actor: Actor, data: ActionInput, now: datetim
     start = max(case.due_at, now) if case.due_at else now
     set_due(case, start, request["value"], request["unit"])
     case.extension_request = None
-    return {"value": request["value"], "unit": request["unit"], "due_at": iso_local(case.due_at)}
+    return {
+        "value": request["value"],
+        "unit": request["unit"],
+        "due_at": iso_local(case.due_at),
+        **_unit_of(case),
+    }
 
 
 def _deny_extension(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
@@ -256,7 +266,12 @@ def _rectify(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict
     where = _onsite(case, actor, data, photos, after=case.dispatched_at)
     case.rectified_at = now
     case.extension_request = None
-    return {**where, "on_time": case.due_at is None or now <= case.due_at, "photos": photos}
+    return {
+        **where,
+        "on_time": case.due_at is None or now <= case.due_at,
+        "photos": photos,
+        **_unit_of(case),
+    }
 
 
 def _check(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
@@ -266,7 +281,7 @@ def _check(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
     where = _onsite(case, actor, data, photos, after=None) if actor.role == GRID_WORKER else {}
     if data.passed:
         case.closed_at = now
-        return {**where, "passed": True, "to": "closed", "photos": photos}
+        return {**where, "passed": True, "to": "closed", "photos": photos, **_unit_of(case)}
     _require_note(data, "核查不通过")
     case.rework_count += 1
     case.rectified_at = None
@@ -278,6 +293,7 @@ def _check(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
         "to": "dispatched",
         "due_at": iso_local(case.due_at),
         "photos": photos,
+        **_unit_of(case),
     }
 
 

@@ -1,0 +1,82 @@
+"""GET /stats/units|grids|categories|reporters and /rankings: HTTP to the indicator services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..access.auth import current_actor, require_roles
+from ..access.roles import ADMIN, DISPATCHER, SUPERVISOR, UNIT_STAFF
+from ..errors import invalid
+from . import periods
+from .indicators import category_stats, grid_stats, reporter_stats, unit_stats
+from .rankings import rankings
+
+blp = Blueprint("supervision", __name__, description="督查考核 / Supervision")
+
+# Who reads the indicators: 督查组 and admins, the command centre; unit staff their own unit.
+READERS = (SUPERVISOR, ADMIN, DISPATCHER)
+UNIT_READERS = (*READERS, UNIT_STAFF)
+
+
+class PeriodArgs(Schema):
+    from_ = fields.String(data_key="from", required=True, validate=validate.Length(max=10))
+    to = fields.String(required=True, validate=validate.Length(max=10))
+    zone_code = fields.String(load_default=None, validate=validate.Length(max=20))
+
+
+class WeekArgs(Schema):
+    week = fields.String(required=True, validate=validate.Length(max=8))
+
+
+def period_or_422(make: Callable[..., periods.Period], *args: str) -> periods.Period:
+    try:
+        return make(*args)
+    except periods.PeriodError as exc:
+        raise invalid(str(exc)) from exc
+
+
+def _stats(service: Callable, args: dict) -> dict:
+    period = period_or_422(periods.between, args["from_"], args["to"])
+    return service(period, current_actor(), args["zone_code"])
+
+
+@blp.route("/stats/units", methods=["GET"])
+@require_roles(*UNIT_READERS)
+@blp.arguments(PeriodArgs, location="query")
+def stats_units(args: dict):
+    """责任单位考核指标 (unit staff: their own unit only)."""
+    return _stats(unit_stats, args)
+
+
+@blp.route("/stats/grids", methods=["GET"])
+@require_roles(*READERS)
+@blp.arguments(PeriodArgs, location="query")
+def stats_grids(args: dict):
+    """单元网格: 网格员发现与漏报、核实、核查."""
+    return _stats(grid_stats, args)
+
+
+@blp.route("/stats/categories", methods=["GET"])
+@require_roles(*READERS)
+@blp.arguments(PeriodArgs, location="query")
+def stats_categories(args: dict):
+    return _stats(category_stats, args)
+
+
+@blp.route("/stats/reporters", methods=["GET"])
+@require_roles(*READERS)
+@blp.arguments(PeriodArgs, location="query")
+def stats_reporters(args: dict):
+    """上报人有效举报率 (names masked)."""
+    return _stats(reporter_stats, args)
+
+
+@blp.route("/rankings", methods=["GET"])
+@require_roles(*UNIT_READERS)
+@blp.arguments(WeekArgs, location="query")
+def get_rankings(args: dict):
+    """红黑榜 and 流动黄旗 of an ISO week."""
+    return rankings(period_or_422(periods.week, args["week"]), current_actor())

@@ -1,0 +1,102 @@
+"""红黑榜 and 流动黄旗: the week's best and worst ranked units, and who holds the yellow flag.
+
+The flag: each week the worst ranked unit takes it; a week without any ranked unit leaves it
+where it is, and a unit tied for worst with the holder does not take it from him (only a worse
+rank moves the flag). The history is replayed week by week from the first week with a
+dispatched case (at most FLAG_LOOKBACK_WEEKS back), so it is the same whoever asks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select, true
+
+from ..access.actor import Actor
+from ..extensions import db
+from ..timeutil import CHINA, as_utc, utcnow
+from ..workflow.models import Case
+from .indicators import minimum_due, unit_items, weights, window
+from .periods import Period, next_week, previous_week, week_of
+
+FLAG_LOOKBACK_WEEKS = 104
+
+
+def list_size() -> int:
+    return int(current_app.config["SUPERVISION_LIST_SIZE"])
+
+
+def red_black(items: list[dict], size: int) -> tuple[list[dict], list[dict]]:
+    """Top `size` ranked units (best first) and bottom `size` (worst first), never the same one."""
+    ranked = [i for i in items if i["rank"] is not None]
+    red = ranked[:size]
+    black = [i for i in reversed(ranked) if i not in red][:size]
+    return red, black
+
+
+def worst(items: list[dict], holder: str | None) -> str | None:
+    """The unit taking the flag this week: the worst rank; the holder keeps it on a tie."""
+    ranked = [i for i in items if i["rank"] is not None]
+    if not ranked:
+        return holder
+    bottom = max(i["rank"] for i in ranked)
+    tied = [i["unit_code"] for i in ranked if i["rank"] == bottom]
+    return holder if holder in tied else sorted(tied)[0]
+
+
+def _first_week(period: Period) -> Period:
+    first = db.session.scalar(select(func.min(Case.dispatched_at)))
+    oldest = period
+    for _ in range(FLAG_LOOKBACK_WEEKS):
+        oldest = previous_week(oldest)
+    if first is None:
+        return period
+    start = week_of(as_utc(first).astimezone(CHINA).date())
+    return max(start, oldest, key=lambda p: p.first)
+
+
+def weekly_items(period: Period, now: datetime) -> list[dict]:
+    """The city-wide unit table of one week (the flag is a city-wide fact, whoever asks)."""
+    return unit_items(window(period, now), true(), weights())
+
+
+def flag_history(period: Period, now: datetime) -> list[dict[str, Any]]:
+    """[{"week", "unit_code", "unit_name"}] each time the flag changed hands, up to `period`."""
+    history: list[dict[str, Any]] = []
+    holder: str | None = None
+    current = _first_week(period)
+    while current.first <= period.first:
+        items = weekly_items(current, now)
+        taker = worst(items, holder)
+        if taker is not None and taker != holder:
+            name = next(i["unit_name"] for i in items if i["unit_code"] == taker)
+            history.append({"week": current.label, "unit_code": taker, "unit_name": name})
+            holder = taker
+        current = next_week(current)
+    return history
+
+
+def rankings(period: Period, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
+    now = as_utc(now or utcnow())
+    items = weekly_items(period, now)
+    red, black = red_black(items, list_size())
+    history = flag_history(period, now)
+    flag = None
+    if history:
+        last = history[-1]
+        flag = {
+            "unit_code": last["unit_code"],
+            "unit_name": last["unit_name"],
+            "since_week": last["week"],
+        }
+    return {
+        "period": period.json(),
+        "week": period.label,
+        "minimum_due": minimum_due(),
+        "red": red,
+        "black": black,
+        "yellow_flag": flag,
+        "yellow_flag_history": history,
+    }
