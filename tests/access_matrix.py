@@ -208,6 +208,9 @@ class Row:
         return self.json(world) if callable(self.json) else self.json
 
 
+_SUPERVISION = frozenset({SUPERVISOR, ADMIN, DISPATCHER})
+_SUPERVISION_UNITS = _SUPERVISION | {UNIT_STAFF}
+
 _SQUARE = {
     "type": "Polygon",
     "coordinates": [[[113.13, 30.64], [113.131, 30.64], [113.131, 30.641], [113.13, 30.64]]],
@@ -288,6 +291,12 @@ ROWS: list[Row] = [
         frozenset({UNIT_STAFF, DISPATCHER, SUPERVISOR}),
         expect=_NOTICE_READ,
     ),
+    # supervision (督查考核): indicators and rankings; unit staff read their own unit's
+    Row("GET", "/stats/units?from=2026-11-16&to=2026-11-22", _SUPERVISION_UNITS),
+    Row("GET", "/stats/grids?from=2026-11-16&to=2026-11-22", _SUPERVISION),
+    Row("GET", "/stats/categories?from=2026-11-16&to=2026-11-22", _SUPERVISION),
+    Row("GET", "/stats/reporters?from=2026-11-16&to=2026-11-22", _SUPERVISION),
+    Row("GET", "/rankings?week=2026-W47", _SUPERVISION_UNITS),
 ]
 
 

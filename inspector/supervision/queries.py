@@ -155,6 +155,7 @@ def recurrences(group_of_original: str, w: Window, where: ColumnElement[bool]) -
     key = getattr(original, group_of_original)
     query = (
         select(key.label("key"), func.count().label("n"))
+        .select_from(Case)
         .join(original, original.id == Case.recurrence_of_id)
         .where(Case.created_at >= w.start, Case.created_at < w.end)
         .where(Case.status.not_in(("rejected", "void")), where)
