@@ -8,6 +8,7 @@ dispatched case (at most FLAG_LOOKBACK_WEEKS back), so it is the same whoever as
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -62,20 +63,29 @@ def weekly_items(period: Period, now: datetime) -> list[dict]:
     return unit_items(window(period, now), true(), weights())
 
 
-def flag_history(period: Period, now: datetime) -> list[dict[str, Any]]:
-    """[{"week", "unit_code", "unit_name"}] each time the flag changed hands, up to `period`."""
+def flag_transfers(weeks: Iterable[tuple[str, list[dict]]]) -> list[dict[str, Any]]:
+    """Pure: from (week label, unit table) in week order, each time the flag changed hands."""
     history: list[dict[str, Any]] = []
     holder: str | None = None
-    current = _first_week(period)
-    while current.first <= period.first:
-        items = weekly_items(current, now)
+    for label, items in weeks:
         taker = worst(items, holder)
         if taker is not None and taker != holder:
             name = next(i["unit_name"] for i in items if i["unit_code"] == taker)
-            history.append({"week": current.label, "unit_code": taker, "unit_name": name})
+            history.append({"week": label, "unit_code": taker, "unit_name": name})
             holder = taker
-        current = next_week(current)
     return history
+
+
+def flag_history(period: Period, now: datetime) -> list[dict[str, Any]]:
+    """[{"week", "unit_code", "unit_name"}] each time the flag changed hands, up to `period`."""
+
+    def weeks() -> Iterator[tuple[str, list[dict]]]:
+        current = _first_week(period)
+        while current.first <= period.first:
+            yield current.label, weekly_items(current, now)
+            current = next_week(current)
+
+    return flag_transfers(weeks())
 
 
 def rankings(period: Period, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
