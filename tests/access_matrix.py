@@ -297,6 +297,10 @@ ROWS: list[Row] = [
     Row("GET", "/stats/categories?from=2026-11-16&to=2026-11-22", _SUPERVISION),
     Row("GET", "/stats/reporters?from=2026-11-16&to=2026-11-22", _SUPERVISION),
     Row("GET", "/rankings?week=2026-W47", _SUPERVISION_UNITS),
+    Row("GET", "/bulletins/weekly?week=2026-W47", _SUPERVISION_UNITS),
+    Row("GET", "/bulletins/monthly?month=2026-10", _SUPERVISION_UNITS),
+    Row("POST", "/bulletins/weekly/2026-W47/publish", frozenset({SUPERVISOR, ADMIN})),
+    Row("POST", "/bulletins/monthly/2026-10/publish", frozenset({SUPERVISOR, ADMIN})),
 ]
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..access.auth import current_actor, require_roles
 from ..access.roles import ADMIN, DISPATCHER, SUPERVISOR, UNIT_STAFF
 from ..errors import invalid
-from . import periods
+from ..http import commit
+from . import bulletins, periods
 from .indicators import category_stats, grid_stats, reporter_stats, unit_stats
 from .rankings import rankings
 
@@ -29,6 +31,18 @@ class PeriodArgs(Schema):
 
 class WeekArgs(Schema):
     week = fields.String(required=True, validate=validate.Length(max=8))
+
+
+FORMATS = ("json", "html", "pdf")
+
+
+class WeeklyArgs(WeekArgs):
+    format = fields.String(load_default="json", validate=validate.OneOf(FORMATS))
+
+
+class MonthlyArgs(Schema):
+    month = fields.String(required=True, validate=validate.Length(max=7))
+    format = fields.String(load_default="json", validate=validate.OneOf(FORMATS))
 
 
 def period_or_422(make: Callable[..., periods.Period], *args: str) -> periods.Period:
@@ -80,3 +94,50 @@ def stats_reporters(args: dict):
 def get_rankings(args: dict):
     """红黑榜 and 流动黄旗 of an ISO week."""
     return rankings(period_or_422(periods.week, args["week"]), current_actor())
+
+
+def _document(kind: str, period: periods.Period, fmt: str):  # noqa: ANN202
+    body, sha256 = bulletins.document(kind, period, fmt)
+    headers = {"X-Bulletin-SHA256": sha256} if sha256 else {}
+    if fmt == "json":
+        return body, 200, headers
+    name = f"bulletin-{kind}-{period.label}.{fmt}"
+    mimetype = "application/pdf" if fmt == "pdf" else "text/html"
+    headers["Content-Disposition"] = f'inline; filename="{name}"'
+    return Response(body, mimetype=mimetype, headers=headers)
+
+
+@blp.route("/bulletins/weekly", methods=["GET"])
+@require_roles(*UNIT_READERS)
+@blp.arguments(WeeklyArgs, location="query")
+def weekly_bulletin(args: dict):
+    """周通报 as JSON, printable A4 HTML or PDF; the frozen one once published."""
+    return _document("weekly", period_or_422(periods.week, args["week"]), args["format"])
+
+
+@blp.route("/bulletins/monthly", methods=["GET"])
+@require_roles(*UNIT_READERS)
+@blp.arguments(MonthlyArgs, location="query")
+def monthly_bulletin(args: dict):
+    """月总结 as JSON, printable A4 HTML or PDF; the frozen one once published."""
+    return _document("monthly", period_or_422(periods.month, args["month"]), args["format"])
+
+
+def _publish(kind: str, period: periods.Period):  # noqa: ANN202
+    bulletin = bulletins.publish(kind, period, current_actor())
+    body = bulletins.publication_json(bulletin)
+    commit()
+    return body, 201
+
+
+@blp.route("/bulletins/weekly/<string:week>/publish", methods=["POST"])
+@require_roles(SUPERVISOR, ADMIN)
+def publish_weekly(week: str):
+    """Freeze the week's bulletin (document, numbers, SHA-256 of the PDF, who published)."""
+    return _publish("weekly", period_or_422(periods.week, week))
+
+
+@blp.route("/bulletins/monthly/<string:month>/publish", methods=["POST"])
+@require_roles(SUPERVISOR, ADMIN)
+def publish_monthly(month: str):
+    return _publish("monthly", period_or_422(periods.month, month))

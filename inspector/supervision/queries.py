@@ -223,3 +223,69 @@ def reporter_figures(w: Window, where: ColumnElement[bool]) -> list[Any]:
         .group_by(Report.reporter_id)
     )
     return list(db.session.execute(query))
+
+
+def daily_new_closed(days: list[tuple[datetime, datetime]], where: ColumnElement[bool]) -> list:
+    """New and closed cases per day: one row of CASE sums (the same SQL on both databases)."""
+    start, end = days[0][0], days[-1][1]
+    columns = []
+    for index, (a, b) in enumerate(days):
+        columns.append(_count(and_(Case.created_at >= a, Case.created_at < b)).label(f"n{index}"))
+        columns.append(
+            _count(and_(Case.status == "closed", Case.closed_at >= a, Case.closed_at < b)).label(
+                f"c{index}"
+            )
+        )
+    query = select(*columns).where(
+        or_(
+            and_(Case.created_at >= start, Case.created_at < end),
+            and_(Case.closed_at >= start, Case.closed_at < end),
+        ),
+        where,
+    )
+    row = db.session.execute(query).one()
+    return [(int(row[2 * i]), int(row[2 * i + 1])) for i in range(len(days))]
+
+
+def filed(group: Any, w: Window, where: ColumnElement[bool]) -> dict[Any, int]:
+    """Cases filed (立案) in the period, per group."""
+    query = (
+        select(group.label("key"), func.count().label("n"))
+        .where(Case.filed_at >= w.start, Case.filed_at < w.end, where)
+        .group_by(group)
+    )
+    return {row.key: row.n for row in db.session.execute(query)}
+
+
+def overdue_cases(w: Window, where: ColumnElement[bool], limit: int) -> list[Case]:
+    query = (
+        select(Case).where(overdue_condition(w), where).order_by(Case.due_at, Case.id).limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def escalated_cases(w: Window, where: ColumnElement[bool], limit: int) -> list[Any]:
+    """Cases escalated (督办) in the period with their highest level reached in it."""
+    query = (
+        select(Case.id, func.count().label("times"))
+        .join(CaseEvent, CaseEvent.case_id == Case.id)
+        .where(CaseEvent.action == "escalate", CaseEvent.at >= w.start, CaseEvent.at < w.end)
+        .where(where)
+        .group_by(Case.id)
+        .order_by(func.count().desc(), Case.id)
+        .limit(limit)
+    )
+    return list(db.session.execute(query))
+
+
+def recurrence_hotspots(w: Window, where: ColumnElement[bool], limit: int) -> list[Any]:
+    """Grids where problems came back most often in the period (反弹热点)."""
+    query = (
+        select(Case.grid_id, func.count().label("n"))
+        .where(Case.recurrence_of_id.is_not(None), Case.created_at >= w.start)
+        .where(Case.created_at < w.end, Case.status.not_in(("rejected", "void")), where)
+        .group_by(Case.grid_id)
+        .order_by(func.count().desc(), Case.grid_id)
+        .limit(limit)
+    )
+    return list(db.session.execute(query))

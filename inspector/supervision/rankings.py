@@ -21,6 +21,7 @@ from ..timeutil import CHINA, as_utc, utcnow
 from ..workflow.models import Case
 from .indicators import minimum_due, unit_items, weights, window
 from .periods import Period, next_week, previous_week, week_of
+from .published import frozen_units
 
 FLAG_LOOKBACK_WEEKS = 104
 
@@ -59,7 +60,11 @@ def _first_week(period: Period) -> Period:
 
 
 def weekly_items(period: Period, now: datetime) -> list[dict]:
-    """The city-wide unit table of one week (the flag is a city-wide fact, whoever asks)."""
+    """The city-wide unit table of one week (the flag is a city-wide fact, whoever asks);
+    a published weekly bulletin fixes its week's table for good."""
+    frozen = frozen_units(period.label)
+    if frozen is not None:
+        return frozen
     return unit_items(window(period, now), true(), weights())
 
 

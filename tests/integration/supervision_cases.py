@@ -43,6 +43,7 @@ def cn(text: str) -> datetime:
 class World:
     actors: dict[str, Actor] = field(default_factory=dict)
     cases: dict[str, int] = field(default_factory=dict)
+    grids: dict[str, str] = field(default_factory=dict)
 
     def case(self, name: str) -> Case:
         return db.session.get(Case, self.cases[name])
@@ -58,17 +59,20 @@ def _photo(g: str, when: datetime) -> list[FileStorage]:
 
 
 class Builder:
-    def __init__(self) -> None:
-        self.world = World()
-        digest = hash_password("Staff@2026")
-        for unit in ("jjdd", "hwc", "zjj", "szc"):
-            create_account(f"staff_{unit}", "Staff@2026", "unit_staff", unit, password_hash=digest)
+    def __init__(self, world: World | None = None) -> None:
+        """A new week (makes the unit staff accounts), or more actions on a built one."""
+        self.world = world or World()
+        if world is None:
+            digest = hash_password("Staff@2026")
+            for unit in ("jjdd", "hwc", "zjj", "szc"):
+                create_account(
+                    f"staff_{unit}", "Staff@2026", "unit_staff", unit, password_hash=digest
+                )
         for name in ("gridworker", "resident", "dispatcher", "supervisor", "unitstaff"):
             self.world.actors[name] = _actor(name)
         for unit in ("jjdd", "hwc", "zjj", "szc"):
             self.world.actors[unit] = _actor(f"staff_{unit}")
         self.world.actors["zfj"] = self.world.actors["unitstaff"]
-        self.grids: dict[str, str] = {}
 
     def report(self, name: str, who: str, g: str, category: str, when: str) -> None:
         at = cn(when)
@@ -76,12 +80,12 @@ class Builder:
         data = ReportInput(lat=lat, lon=lon, category_code=category, client_id=f"sv-{name}")
         report, _token = submit_report(self.world.actors[who], data, _photo(g, at), at)
         self.world.cases[name] = report.case.id
-        self.grids[name] = g
+        self.world.grids[name] = g
         db.session.commit()
 
     def act(self, name: str, who: str, action: str, when: str, **fields) -> None:  # noqa: ANN003
         at = cn(when)
-        g = self.grids[name]
+        g = self.world.grids[name]
         lat, lon = grid_center(g)
         files = _photo(g, at) if action in ("rectify", "verify") else []
         data = ActionInput(lat=lat, lon=lon, files=files, **fields)

@@ -1,0 +1,20 @@
+"""Reads of published bulletins: what other parts (the yellow flag's history) take as fixed."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import Bulletin
+
+
+def published(kind: str, period: str) -> Bulletin | None:
+    return db.session.scalar(
+        select(Bulletin).where(Bulletin.kind == kind, Bulletin.period == period)
+    )
+
+
+def frozen_units(week: str) -> list[dict] | None:
+    """The unit table of a published weekly bulletin, or None when that week is not published."""
+    bulletin = published("weekly", week)
+    return bulletin.data["units"] if bulletin is not None else None
