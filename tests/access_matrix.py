@@ -301,6 +301,9 @@ ROWS: list[Row] = [
     Row("GET", "/bulletins/monthly?month=2026-10", _SUPERVISION_UNITS),
     Row("POST", "/bulletins/weekly/2026-W47/publish", frozenset({SUPERVISOR, ADMIN})),
     Row("POST", "/bulletins/monthly/2026-10/publish", frozenset({SUPERVISOR, ADMIN})),
+    Row("GET", "/exports/cases.xlsx", STAFF),
+    Row("GET", "/exports/cases.csv", STAFF),
+    Row("GET", "/exports/cases.geojson?from=2026-11-01&to=2026-11-30", STAFF),
 ]
 
 

@@ -120,10 +120,12 @@ def position_from_photos(photos: Sequence[Photo]) -> tuple[float, float] | None:
     return first_position(photos)
 
 
-def signed_url(photo: Photo, variant: str) -> str:
+def signed_url(photo: Photo | int, variant: str) -> str:
+    """A photo (or its id: ledgers sign thousands without loading them) as an expiring URL."""
+    photo_id = photo if isinstance(photo, int) else photo.id
     ttl_s = float(current_app.config["PHOTO_URL_TTL_H"]) * 3600
-    token = urls.sign(current_app.config["SECRET_KEY"], photo.id, variant, ttl_s)
-    return f"{API_PREFIX}/photos/{photo.id}/{urls.VARIANT_FILES[variant]}?sig={token}"
+    token = urls.sign(current_app.config["SECRET_KEY"], photo_id, variant, ttl_s)
+    return f"{API_PREFIX}/photos/{photo_id}/{urls.VARIANT_FILES[variant]}?sig={token}"
 
 
 def photo_json(photo: Photo, *, original_allowed: bool) -> dict[str, Any]:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response
+from flask import Response, request, stream_with_context
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..access.auth import current_actor, require_roles
-from ..access.roles import ADMIN, DISPATCHER, SUPERVISOR, UNIT_STAFF
+from ..access.roles import ADMIN, DISPATCHER, STAFF_ROLES, SUPERVISOR, UNIT_STAFF
 from ..errors import invalid
 from ..http import commit
-from . import bulletins, periods
+from ..workflow.models import STATUSES
+from . import bulletins, exports, periods
 from .indicators import category_stats, grid_stats, reporter_stats, unit_stats
 from .rankings import rankings
 
@@ -141,3 +142,61 @@ def publish_weekly(week: str):
 @require_roles(SUPERVISOR, ADMIN)
 def publish_monthly(month: str):
     return _publish("monthly", period_or_422(periods.month, month))
+
+
+class ExportArgs(Schema):
+    from_ = fields.String(data_key="from", load_default=None, validate=validate.Length(max=10))
+    to = fields.String(load_default=None, validate=validate.Length(max=10))
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    unit_code = fields.String(load_default=None, validate=validate.Length(max=40))
+    grid_code = fields.String(load_default=None, validate=validate.Length(max=20))
+
+
+def _export_filter(args: dict) -> exports.ExportFilter:
+    period = None
+    if args["from_"] or args["to"]:
+        if not (args["from_"] and args["to"]):
+            raise invalid("from 与 to 须同时给出 / give both from and to")
+        period = period_or_422(periods.between, args["from_"], args["to"])
+    return exports.ExportFilter(period, args["status"], args["unit_code"], args["grid_code"])
+
+
+def _attachment(ext: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{exports.file_name(ext)}"'}
+
+
+@blp.route("/exports/cases.xlsx", methods=["GET"])
+@require_roles(*STAFF_ROLES)
+@blp.arguments(ExportArgs, location="query")
+def export_xlsx(args: dict):
+    """案件台账 (Excel): Chinese headers, frozen header row, filters; the caller's cases only."""
+    f, actor = _export_filter(args), current_actor()
+    book = exports.xlsx_file(actor, f, request.host_url.rstrip("/"))
+
+    def chunks():  # noqa: ANN202
+        with book:
+            while chunk := book.read(64 * 1024):
+                yield chunk
+
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(chunks(), mimetype=mimetype, headers=_attachment("xlsx"))
+
+
+@blp.route("/exports/cases.csv", methods=["GET"])
+@require_roles(*STAFF_ROLES)
+@blp.arguments(ExportArgs, location="query")
+def export_csv(args: dict):
+    f, actor = _export_filter(args), current_actor()
+    body = exports.csv_chunks(actor, f, request.host_url.rstrip("/"))
+    return Response(stream_with_context(body), mimetype="text/csv", headers=_attachment("csv"))
+
+
+@blp.route("/exports/cases.geojson", methods=["GET"])
+@require_roles(*STAFF_ROLES)
+@blp.arguments(ExportArgs, location="query")
+def export_geojson(args: dict):
+    f, actor = _export_filter(args), current_actor()
+    body = exports.geojson_chunks(actor, f, request.host_url.rstrip("/"))
+    return Response(
+        stream_with_context(body), mimetype="application/geo+json", headers=_attachment("geojson")
+    )

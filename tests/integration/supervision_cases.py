@@ -74,10 +74,14 @@ class Builder:
             self.world.actors[unit] = _actor(f"staff_{unit}")
         self.world.actors["zfj"] = self.world.actors["unitstaff"]
 
-    def report(self, name: str, who: str, g: str, category: str, when: str) -> None:
+    def report(
+        self, name: str, who: str, g: str, category: str, when: str, phone: str | None = None
+    ) -> None:
         at = cn(when)
         lat, lon = grid_center(g)
-        data = ReportInput(lat=lat, lon=lon, category_code=category, client_id=f"sv-{name}")
+        data = ReportInput(
+            lat=lat, lon=lon, category_code=category, client_id=f"sv-{name}", phone=phone
+        )
         report, _token = submit_report(self.world.actors[who], data, _photo(g, at), at)
         self.world.cases[name] = report.case.id
         self.world.grids[name] = g
@@ -115,7 +119,7 @@ def build_week() -> World:
     b.act("b2", "jjdd", "rectify", "2026-11-17T14:00")
     b.act("b2", "gridworker", "check", "2026-11-17T14:30", passed=True)
     # hwc (环卫处): one perfect case, from a resident's tip (a 漏报 for grid 005): unranked.
-    b.report("c1", "resident", grid(5), "0301", "2026-11-18T08:00")
+    b.report("c1", "resident", grid(5), "0301", "2026-11-18T08:00", phone="13800138000")
     b.act("c1", "gridworker", "verify", "2026-11-18T08:20")
     b.act("c1", "dispatcher", "file", "2026-11-18T08:30")
     b.act("c1", "dispatcher", "dispatch", "2026-11-18T09:00", unit_code="hwc")
