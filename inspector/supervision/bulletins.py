@@ -160,12 +160,14 @@ def build(kind: str, period: Period, now: datetime | None = None) -> dict[str, A
         "red": red,
         "black": black,
         "yellow_flag": None,
+        "yellow_flag_history": [],
         "overdue": _overdue(w, where),
         "escalated": _escalated(w, where),
         "recurrence_hotspots": _hotspots(w, where),
     }
     if kind == "weekly":
-        history = flag_history(period, now)
+        history = flag_history(period, now, units)
+        data["yellow_flag_history"] = history
         if history:
             last = history[-1]
             data["yellow_flag"] = {

@@ -2,8 +2,10 @@
 
 The flag: each week the worst ranked unit takes it; a week without any ranked unit leaves it
 where it is, and a unit tied for worst with the holder does not take it from him (only a worse
-rank moves the flag). The history is replayed week by week from the first week with a
-dispatched case (at most FLAG_LOOKBACK_WEEKS back), so it is the same whoever asks.
+rank moves the flag). The history is replayed week by week, the same whoever asks: from the
+latest published weekly bulletin before the week asked (its frozen flag and history are the
+official record), else from the first week with a dispatched case but at most
+FLAG_LOOKBACK_WEEKS back (publishing weekly keeps the replay to a week or two).
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from ..timeutil import CHINA, as_utc, utcnow
 from ..workflow.models import Case
 from .indicators import minimum_due, unit_items, weights, window
 from .periods import Period, next_week, previous_week, week_of
-from .published import frozen_units
+from .periods import week as periods_week
+from .published import frozen_units, last_published_week
 
-FLAG_LOOKBACK_WEEKS = 104
+FLAG_LOOKBACK_WEEKS = 8
 
 
 def list_size() -> int:
@@ -68,10 +71,13 @@ def weekly_items(period: Period, now: datetime) -> list[dict]:
     return unit_items(window(period, now), true(), weights())
 
 
-def flag_transfers(weeks: Iterable[tuple[str, list[dict]]]) -> list[dict[str, Any]]:
-    """Pure: from (week label, unit table) in week order, each time the flag changed hands."""
-    history: list[dict[str, Any]] = []
-    holder: str | None = None
+def flag_transfers(
+    weeks: Iterable[tuple[str, list[dict]]], history: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Pure: from (week label, unit table) in week order, each time the flag changed hands,
+    continuing an earlier `history` (whose last entry holds the flag)."""
+    history = list(history or [])
+    holder: str | None = history[-1]["unit_code"] if history else None
     for label, items in weeks:
         taker = worst(items, holder)
         if taker is not None and taker != holder:
@@ -81,23 +87,33 @@ def flag_transfers(weeks: Iterable[tuple[str, list[dict]]]) -> list[dict[str, An
     return history
 
 
-def flag_history(period: Period, now: datetime) -> list[dict[str, Any]]:
+def flag_history(
+    period: Period, now: datetime, table: list[dict] | None = None
+) -> list[dict[str, Any]]:
     """[{"week", "unit_code", "unit_name"}] each time the flag changed hands, up to `period`."""
 
+    anchor = last_published_week(period.label)
+    start = _first_week(period)
+    history: list[dict[str, Any]] = []
+    if anchor is not None:
+        label, history = anchor
+        start = next_week(periods_week(label))
+
     def weeks() -> Iterator[tuple[str, list[dict]]]:
-        current = _first_week(period)
+        current = start
         while current.first <= period.first:
-            yield current.label, weekly_items(current, now)
+            same = table is not None and current.label == period.label
+            yield current.label, table if same else weekly_items(current, now)
             current = next_week(current)
 
-    return flag_transfers(weeks())
+    return flag_transfers(weeks(), history)
 
 
 def rankings(period: Period, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
     now = as_utc(now or utcnow())
     items = weekly_items(period, now)
     red, black = red_black(items, list_size())
-    history = flag_history(period, now)
+    history = flag_history(period, now, items)
     flag = None
     if history:
         last = history[-1]

@@ -107,3 +107,11 @@ def test_names_are_masked():
         and mask_name("李") == "李*"
         and mask_name(None) == "匿名"
     )
+
+
+def test_yellow_flag_continues_a_published_history():
+    earlier = [{"week": "2026-W44", "unit_code": "a", "unit_name": "A"}]
+    tie = flag_transfers([("2026-W45", _week(("a", 1), ("b", 1)))], earlier)
+    assert tie == earlier
+    moved = flag_transfers([("2026-W45", _week(("a", 1), ("b", 2)))], earlier)
+    assert moved[-1] == {"week": "2026-W45", "unit_code": "b", "unit_name": "B"}
