@@ -8,7 +8,7 @@ from .photos.models import Photo
 from .points.models import EvaluationPoint
 from .reports.models import Report
 from .routing.models import RoutingRule
-from .sla.models import Notification, NotificationRead
+from .sla.models import CalendarDay, CalendarYear, Notification, NotificationRead
 from .supervision.models import Bulletin
 from .workflow.models import Case, CaseCounter, CaseEvent
 
@@ -17,6 +17,8 @@ __all__ = [
     "AccountZone",
     "ApiToken",
     "Bulletin",
+    "CalendarDay",
+    "CalendarYear",
     "Case",
     "CaseCounter",
     "CaseEvent",
