@@ -8,12 +8,14 @@ reworks, returns, extensions, escalations, recurrences) spread over the year to 
 fresh SQLite file and a fresh PostgreSQL database, migrated to head (so with revision 0007's
 indexes). Then prints, best of three after one cold run: the baseline (COUNT(*) over the case
 table), the unit indicators of 2026-11 and the weekly bulletin JSON of 2026-W47 (everything but
-the PDF). Target: each <= 2 s.
+the PDF; without any published bulletin the yellow flag replays up to 8 weeks), then the
+bulletin again once 2026-W46 is published (the steady state). Target: each <= 2 s.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import tempfile
@@ -137,11 +139,30 @@ def generate(n: int, seed: int = 7) -> None:
 
 def flush(cases: list, events: list) -> None:
     if cases:
-        db.session.execute(insert(Case.__table__), cases)
-        db.session.execute(insert(CaseEvent.__table__), events)
+        if db.engine.dialect.name == "postgresql":
+            _copy("case", cases)
+            _copy("case_event", [{**e, "data": json.dumps(e["data"])} for e in events])
+        else:
+            db.session.execute(insert(Case.__table__), cases)
+            db.session.execute(insert(CaseEvent.__table__), events)
         db.session.commit()
     cases.clear()
     events.clear()
+
+
+def _copy(table: str, rows: list[dict]) -> None:
+    """PostgreSQL COPY: ten times the speed of INSERTs for generating a million cases."""
+    columns = list(rows[0])
+    raw = db.session.connection().connection.driver_connection
+    names = ", ".join(f'"{c}"' for c in columns)
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    v.astimezone(UTC).replace(tzinfo=None) if isinstance(v, datetime) else v
+                    for v in (row[c] for c in columns)
+                ]
+            )
 
 
 def timed(fn) -> tuple[float, float]:  # noqa: ANN001
@@ -190,6 +211,28 @@ def run(name: str, url: str, n: int) -> None:
         def bulletin() -> None:
             bulletins.build("weekly", week, now)
 
+        def publish_previous_week() -> None:
+            """The steady state: last week's bulletin is published (numbers only, no PDF here)."""
+            from inspector.access.models import Account
+            from inspector.supervision.models import Bulletin
+
+            previous = periods.previous_week(week)
+            admin = db.session.scalar(select(Account).where(Account.username == "admin"))
+            data = bulletins.build("weekly", previous, now)
+            db.session.add(
+                Bulletin(
+                    kind="weekly",
+                    period=previous.label,
+                    data=data,
+                    html="",
+                    pdf=b"",
+                    pdf_sha256="0" * 64,
+                    published_by_id=admin.id,
+                    published_by_role="admin",
+                )
+            )
+            db.session.commit()
+
         for label, fn in (
             ("baseline COUNT(*) of cases", baseline),
             ("unit indicators 2026-11", units),
@@ -197,6 +240,10 @@ def run(name: str, url: str, n: int) -> None:
         ):
             cold, best = timed(fn)
             print(f"  {label:32s} cold {cold:6.2f} s   best of 3 {best:6.2f} s")
+        publish_previous_week()
+        cold, best = timed(bulletin)
+        label = "... with 2026-W46 published"
+        print(f"  {label:32s} cold {cold:6.2f} s   best of 3 {best:6.2f} s")
         db.session.remove()
         db.engine.dispose()
 
