@@ -8,7 +8,7 @@ never committed (crash, rollback) is removed later by `sweep` (see cli.py).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -120,12 +120,18 @@ def position_from_photos(photos: Sequence[Photo]) -> tuple[float, float] | None:
     return first_position(photos)
 
 
-def signed_url(photo: Photo | int, variant: str) -> str:
-    """A photo (or its id: ledgers sign thousands without loading them) as an expiring URL."""
-    photo_id = photo if isinstance(photo, int) else photo.id
+def signed_url(photo: Photo, variant: str) -> str:
     ttl_s = float(current_app.config["PHOTO_URL_TTL_H"]) * 3600
-    token = urls.sign(current_app.config["SECRET_KEY"], photo_id, variant, ttl_s)
-    return f"{API_PREFIX}/photos/{photo_id}/{urls.VARIANT_FILES[variant]}?sig={token}"
+    return urls.signed_path(API_PREFIX, current_app.config["SECRET_KEY"], photo.id, variant, ttl_s)
+
+
+def photo_signer(base_url: str, variant: str = "display") -> Callable[[int], str]:
+    """Photo id -> absolute signed URL, made without the app (streamed ledgers sign late)."""
+    secret = current_app.config["SECRET_KEY"]
+    ttl_s = float(current_app.config["PHOTO_URL_TTL_H"]) * 3600
+    return lambda photo_id: (
+        base_url + urls.signed_path(API_PREFIX, secret, photo_id, variant, ttl_s)
+    )
 
 
 def photo_json(photo: Photo, *, original_allowed: bool) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response, request, stream_with_context
+from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -171,7 +171,7 @@ def _attachment(ext: str) -> dict[str, str]:
 def export_xlsx(args: dict):
     """案件台账 (Excel): Chinese headers, frozen header row, filters; the caller's cases only."""
     f, actor = _export_filter(args), current_actor()
-    book = exports.xlsx_file(actor, f, request.host_url.rstrip("/"))
+    book = exports.xlsx_file(actor, f, exports.source(request.host_url.rstrip("/")))
 
     def chunks():  # noqa: ANN202
         with book:
@@ -187,8 +187,8 @@ def export_xlsx(args: dict):
 @blp.arguments(ExportArgs, location="query")
 def export_csv(args: dict):
     f, actor = _export_filter(args), current_actor()
-    body = exports.csv_chunks(actor, f, request.host_url.rstrip("/"))
-    return Response(stream_with_context(body), mimetype="text/csv", headers=_attachment("csv"))
+    body = exports.csv_chunks(actor, f, exports.source(request.host_url.rstrip("/")))
+    return Response(body, mimetype="text/csv", headers=_attachment("csv"))
 
 
 @blp.route("/exports/cases.geojson", methods=["GET"])
@@ -196,7 +196,5 @@ def export_csv(args: dict):
 @blp.arguments(ExportArgs, location="query")
 def export_geojson(args: dict):
     f, actor = _export_filter(args), current_actor()
-    body = exports.geojson_chunks(actor, f, request.host_url.rstrip("/"))
-    return Response(
-        stream_with_context(body), mimetype="application/geo+json", headers=_attachment("geojson")
-    )
+    body = exports.geojson_chunks(actor, f, exports.source(request.host_url.rstrip("/")))
+    return Response(body, mimetype="application/geo+json", headers=_attachment("geojson"))

@@ -11,12 +11,12 @@ import csv
 import io
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, null, select
+from sqlalchemy import Engine, Select, null, select
 from sqlalchemy.orm import aliased
 
 from ..access.actor import Actor
@@ -27,7 +27,7 @@ from ..extensions import db
 from ..grid.models import Zone
 from ..org.models import Unit
 from ..photos.models import Photo
-from ..photos.service import signed_url
+from ..photos.service import photo_signer
 from ..reports.models import SOURCES, Report
 from ..sla.service import overdue_clause
 from ..timeutil import iso_local, utcnow
@@ -131,35 +131,53 @@ def _query(actor: Actor, f: ExportFilter) -> Select:
     return query
 
 
-def rows(actor: Actor, f: ExportFilter, base_url: str) -> Iterator[dict[str, Any]]:
+@dataclass(frozen=True)
+class Source:
+    """What the rows need, taken while the request is there: they are read after it returned
+    (streamed answers), on a connection of their own that closes with the generator."""
+
+    engine: Engine
+    sign: Callable[[int], str]  # photo id -> absolute signed URL
+
+
+def source(base_url: str) -> Source:
+    return Source(db.engine, photo_signer(base_url))
+
+
+def rows(actor: Actor, f: ExportFilter, src: Source) -> Iterator[dict[str, Any]]:
     """One dict per case, in id order, read BATCH rows at a time."""
-    result = db.session.execute(
-        _query(actor, f).execution_options(stream_results=True, yield_per=BATCH)
-    )
-    for r in result:
-        yield {
-            "number": r.number,
-            "source": SOURCES.get(r.source, r.source),
-            "category": r.category,
-            "family": FAMILIES.get(r.family) if r.family else None,
-            "address": r.address,
-            "grid_code": r.grid_code,
-            "grid_name": r.grid_name,
-            "unit": r.unit,
-            "reported_at": _time(r.created_at),
-            "dispatched_at": _time(r.dispatched_at),
-            "due_at": _time(r.due_at),
-            "closed_at": _time(r.closed_at),
-            "status": STATUS_ZH.get(r.status, r.status),
-            "overdue": "是" if r.overdue else "否",
-            "rework_count": r.rework_count,
-            "escalation_level": r.escalation_level,
-            "lat": r.lat,
-            "lon": r.lon,
-            "photo": base_url + signed_url(r.photo_id, "display") if r.photo_id else None,
-            "phone": r.phone,
-            "_id": r.id,
-        }
+    with src.engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(
+            _query(actor, f)
+        )
+        for r in result:
+            yield _row(r, src)
+
+
+def _row(r: Any, src: Source) -> dict[str, Any]:
+    return {
+        "number": r.number,
+        "source": SOURCES.get(r.source, r.source),
+        "category": r.category,
+        "family": FAMILIES.get(r.family) if r.family else None,
+        "address": r.address,
+        "grid_code": r.grid_code,
+        "grid_name": r.grid_name,
+        "unit": r.unit,
+        "reported_at": _time(r.created_at),
+        "dispatched_at": _time(r.dispatched_at),
+        "due_at": _time(r.due_at),
+        "closed_at": _time(r.closed_at),
+        "status": STATUS_ZH.get(r.status, r.status),
+        "overdue": "是" if r.overdue else "否",
+        "rework_count": r.rework_count,
+        "escalation_level": r.escalation_level,
+        "lat": r.lat,
+        "lon": r.lon,
+        "photo": src.sign(r.photo_id) if r.photo_id else None,
+        "phone": r.phone,
+        "_id": r.id,
+    }
 
 
 def _time(value: datetime | None) -> str | None:
@@ -167,14 +185,14 @@ def _time(value: datetime | None) -> str | None:
     return text[:19].replace("T", " ") if text else None
 
 
-def csv_chunks(actor: Actor, f: ExportFilter, base_url: str) -> Iterator[str]:
+def csv_chunks(actor: Actor, f: ExportFilter, src: Source) -> Iterator[str]:
     """UTF-8 with a BOM, so Excel opens the Chinese headers correctly."""
     cols = columns_for(actor)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([title for _key, title in cols])
     yield "\ufeff" + _drain(buffer)
-    for index, row in enumerate(rows(actor, f, base_url), start=1):
+    for index, row in enumerate(rows(actor, f, src), start=1):
         writer.writerow(["" if row[k] is None else row[k] for k, _t in cols])
         if index % 500 == 0:
             yield _drain(buffer)
@@ -188,10 +206,10 @@ def _drain(buffer: io.StringIO) -> str:
     return text
 
 
-def geojson_chunks(actor: Actor, f: ExportFilter, base_url: str) -> Iterator[str]:
+def geojson_chunks(actor: Actor, f: ExportFilter, src: Source) -> Iterator[str]:
     cols = columns_for(actor)
     yield '{"type":"FeatureCollection","features":['
-    for index, row in enumerate(rows(actor, f, base_url)):
+    for index, row in enumerate(rows(actor, f, src)):
         feature = {
             "type": "Feature",
             "id": row["_id"],
@@ -202,7 +220,7 @@ def geojson_chunks(actor: Actor, f: ExportFilter, base_url: str) -> Iterator[str
     yield "]}"
 
 
-def xlsx_file(actor: Actor, f: ExportFilter, base_url: str) -> tempfile.SpooledTemporaryFile:
+def xlsx_file(actor: Actor, f: ExportFilter, src: Source) -> tempfile.SpooledTemporaryFile:
     """The workbook in a temporary file (write-only: rows are never kept as cells)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -223,7 +241,7 @@ def xlsx_file(actor: Actor, f: ExportFilter, base_url: str) -> tempfile.SpooledT
         header.append(cell)
     sheet.append(header)
     count = 0
-    for count, row in enumerate(rows(actor, f, base_url), start=1):  # noqa: B007
+    for count, row in enumerate(rows(actor, f, src), start=1):  # noqa: B007
         sheet.append([row[k] for k, _t in cols])
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{count + 1}"
     # The view streams it and closes it when the last chunk has gone out.
