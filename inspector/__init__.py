@@ -10,7 +10,9 @@ API_PREFIX = "/api/v1"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    from .http import OwnedApp  # each request owns its transaction: commit below 400
+
+    app = OwnedApp(__name__, instance_relative_config=True)
     from .config import load_config
 
     app.config.update(load_config(app.instance_path, config))
@@ -41,12 +43,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .sla import service as sla
 
     cli.init_app(app)
-    sla.init_app(app)  # checks OFFICE_HOURS at start-up, adds `flask tick`
+    sla.init_app(app)  # checks OFFICE_HOURS at start-up
     from .supervision.formulas import Weights
 
-    Weights.parse(
-        app.config["SUPERVISION_WEIGHTS"]
-    )  # a bad weight fails at start, not in a bulletin
+    # a bad weight fails at start, not in a bulletin
+    Weights.parse(app.config["SUPERVISION_WEIGHTS"])
     return app
 
 

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from ..access.auth import public, require_roles
 from ..access.roles import ADMIN, STAFF_ROLES
 from ..errors import invalid
-from ..http import commit
 from ..pagination import PageArgs, paginate
 from ..schemas import PositionArgs
 from .address import address_for
@@ -43,7 +42,6 @@ def import_zones_view():
     if payload is None:
         raise invalid("请求体必须是 GeoJSON / body must be GeoJSON")
     report = import_zones_report(payload)
-    commit()
     return report.as_json()
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from ..errors import ApiError
+from ..errors import ApiError, invalid
 from ..extensions import db
 from ..org.models import Unit
 from .cache import ZONES_REVISION, bump_zones_revision, grid_cache
@@ -28,8 +28,17 @@ __all__ = [
     "import_zones",
     "import_zones_report",
     "locate",
+    "zone_by_code",
     "zone_json",
 ]
+
+
+def zone_by_code(code: str, field: str = "zone_code") -> Zone:
+    """The zone with this code, or 422 naming the field that carried it."""
+    zone = db.session.scalar(select(Zone).where(Zone.code == code))
+    if zone is None:
+        raise invalid(f"区域 {code} 不存在 / Unknown zone {code}", field=field)
+    return zone
 
 
 # ---------------------------------------------------------------- import / export

@@ -46,9 +46,3 @@ def verify(
     if not isinstance(expires, int) or expires <= now:
         return "expired"
     return None
-
-
-def signed_path(prefix: str, secret_key: str, photo_id: int, variant: str, ttl_s: float) -> str:
-    """The URL path of a photo variant with its signature (pure: usable outside a request)."""
-    token = sign(secret_key, photo_id, variant, ttl_s)
-    return f"{prefix}/photos/{photo_id}/{VARIANT_FILES[variant]}?sig={token}"

@@ -13,10 +13,8 @@ from ..access.roles import (
     ADMIN,
     DISPATCHER,
     GRID_WORKER,
-    RESIDENT,
     SUPERVISOR,
     UNIT_STAFF,
-    VOLUNTEER,
 )
 
 OPEN = ("new", "verifying", "filed", "dispatched", "returned", "rectified")
@@ -93,7 +91,6 @@ TABLE: dict[str, Transition] = {
 }
 
 ACTIONS = tuple(TABLE)
-REPORTER_ROLES = (RESIDENT, VOLUNTEER, GRID_WORKER)
 
 
 class TransitionError(Exception):

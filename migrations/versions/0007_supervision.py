@@ -1,7 +1,7 @@
 """supervision: statistics indexes and published bulletins
 
 Revision ID: 0007
-Revises: 0002
+Revises: 0003
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import inspector.dbtypes
 
 revision = "0007"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
