@@ -11,7 +11,6 @@ from marshmallow import Schema, fields, validate
 from ..access.auth import current_actor, require_roles
 from ..access.roles import ADMIN, DISPATCHER, STAFF_ROLES, SUPERVISOR, UNIT_STAFF
 from ..errors import invalid
-from ..http import commit
 from ..workflow.models import STATUSES
 from . import bulletins, exports, periods
 from .indicators import category_stats, grid_stats, reporter_stats, unit_stats
@@ -126,9 +125,7 @@ def monthly_bulletin(args: dict):
 
 def _publish(kind: str, period: periods.Period):  # noqa: ANN202
     bulletin = bulletins.publish(kind, period, current_actor())
-    body = bulletins.publication_json(bulletin)
-    commit()
-    return body, 201
+    return bulletins.publication_json(bulletin), 201  # the request owner commits
 
 
 @blp.route("/bulletins/weekly/<string:week>/publish", methods=["POST"])

@@ -21,7 +21,6 @@ from sqlalchemy.orm import aliased
 
 from ..access.actor import Actor
 from ..access.policy import PHONE_ROLES
-from ..access.scopes import visible_cases
 from ..categories.models import FAMILIES, Category
 from ..extensions import db
 from ..grid.models import Zone
@@ -32,6 +31,7 @@ from ..reports.models import SOURCES, Report
 from ..sla.service import overdue_clause
 from ..timeutil import iso_local, utcnow
 from ..workflow.models import Case
+from ..workflow.scopes import visible_cases
 from ..workflow.states import STATUS_ZH
 from .periods import Period
 

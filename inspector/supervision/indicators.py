@@ -12,7 +12,6 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..access.actor import Actor
 from ..access.models import Account
 from ..access.roles import ROLE_NAMES_ZH, UNIT_STAFF
-from ..access.scopes import in_zones, visible_cases
 from ..categories.models import FAMILIES, Category
 from ..errors import ApiError
 from ..extensions import db
@@ -20,6 +19,7 @@ from ..grid.models import Zone
 from ..org.models import Unit
 from ..timeutil import as_utc, utcnow
 from ..workflow.models import Case
+from ..workflow.scopes import in_zones, visible_cases
 from . import queries
 from .formulas import Weights, mask_name, order, rank, rate, score
 from .periods import Period
