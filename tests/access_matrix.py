@@ -311,8 +311,9 @@ ROWS: list[Row] = [
     Row("GET", "/rankings?week=2026-W47", _SUPERVISION_UNITS),
     Row("GET", "/bulletins/weekly?week=2026-W47", _SUPERVISION_UNITS),
     Row("GET", "/bulletins/monthly?month=2026-10", _SUPERVISION_UNITS),
-    Row("POST", "/bulletins/weekly/2026-W47/publish", frozenset({SUPERVISOR, ADMIN})),
-    Row("POST", "/bulletins/monthly/2026-10/publish", frozenset({SUPERVISOR, ADMIN})),
+    # a period not over yet: every served actor gets the same 409 (publishing: bulletin tests)
+    Row("POST", "/bulletins/weekly/2099-W01/publish", frozenset({SUPERVISOR, ADMIN}), served=409),
+    Row("POST", "/bulletins/monthly/2099-01/publish", frozenset({SUPERVISOR, ADMIN}), served=409),
     Row("GET", "/exports/cases.xlsx", STAFF),
     Row("GET", "/exports/cases.csv", STAFF),
     Row("GET", "/exports/cases.geojson?from=2026-11-01&to=2026-11-30", STAFF),
