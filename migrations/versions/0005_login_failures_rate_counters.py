@@ -1,7 +1,7 @@
 """login failures per name and shared rate counters
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0007
 Create Date: 2026-11-28 14:42:05.888584
 
 Failed logins are counted per login name (`login_failure`, known account or not) instead of on
@@ -19,7 +19,7 @@ import inspector.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = "0003"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
