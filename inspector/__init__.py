@@ -25,10 +25,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
     api.init_app(app)
 
-    from . import errors
+    from . import errors, input_guard
     from .access import auth, passwords
 
     passwords.use_profile(app.config["PASSWORD_PROFILE"])
+    input_guard.init_app(app)  # before the blueprints (id converter) and auth (runs first)
     auth.init_app(app)
     for blueprint in _blueprints():
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)

@@ -11,23 +11,26 @@ from sqlalchemy import Select
 
 from .errors import invalid
 from .extensions import db
+from .input_guard import MAX_INT
+from .schemas import Int
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
 class PageArgs(Schema):
-    limit = fields.Integer(
-        load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT)
-    )
+    limit = Int(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
     cursor = fields.String(load_default=None)
 
 
 def _decode(cursor: str) -> int:
     try:
-        return int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
+        last_id = int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
     except (ValueError, UnicodeDecodeError) as exc:
         raise invalid("分页游标无效 / Invalid cursor", field="cursor") from exc
+    if not 0 < last_id <= MAX_INT:  # made by us from an id, so never outside the id range
+        raise invalid("分页游标无效 / Invalid cursor", field="cursor")
+    return last_id
 
 
 def _encode(last_id: int) -> str:

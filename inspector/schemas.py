@@ -1,10 +1,34 @@
-"""Marshmallow pieces shared by several blueprints (positions, coordinate systems)."""
+"""Marshmallow pieces shared by several blueprints (integers, positions, coordinate systems)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .grid.coords import SYSTEMS
+from .input_guard import MAX_INT
+
+
+class Int(fields.Integer):
+    """Every integer a schema reads: it must fit the INTEGER columns it meets (±2^31-1), or
+    PostgreSQL raises when the driver casts it. tests/unit/test_input_schemas.py checks that no
+    schema uses a plain `fields.Integer`."""
+
+    default_error_messages = {"out_of_range": "数值超出范围 / Number out of range"}
+
+    def _validated(self, value: Any) -> int | None:
+        number = super()._validated(value)
+        if number is not None and not -MAX_INT <= number <= MAX_INT:
+            raise self.make_error("out_of_range")
+        return number
+
+
+class Id(Int):
+    """A row id given in a body or query (`into`, `case_id`): 1..2^31-1."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Range(min=1, max=MAX_INT), **kwargs)
 
 
 class CoordSysArgs(Schema):

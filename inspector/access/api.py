@@ -8,12 +8,14 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from ..extensions import db
+from ..http import commit_step
 from ..org.models import Unit
 from ..pagination import PageArgs, paginate
-from ..timeutil import iso_local
+from ..timeutil import iso_local, utcnow
 from .auth import bearer_token, current_actor, public, require_roles
 from .idempotency import idempotent
 from .limits import rate_limited
+from .lockout import claim_attempt
 from .models import Account
 from .policy import can_see_account_phone
 from .roles import ADMIN, ROLES
@@ -50,6 +52,8 @@ class AccountListArgs(PageArgs):
 @rate_limited("login")
 @blp.arguments(LoginArgs)
 def issue_token(args: dict):
+    # Counted and committed before the password is checked: parallel guesses cannot outrun it.
+    commit_step(lambda: claim_attempt(args["username"], utcnow()))
     token, row = login(args["username"], args["password"], current_app.config["TOKEN_TTL_HOURS"])
     account = row.account
     body = {

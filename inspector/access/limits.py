@@ -1,8 +1,8 @@
 """Abuse limits (Flask-Limiter) on public endpoints: per IP, per account, per login name.
 
 Views declare which budget they spend with `@rate_limited("login")`; `init_app` builds one
-Limiter per app (memory, or Redis when INSPECTOR_REDIS_URL is set so several hosts share the
-counts) and binds the declared budgets. A breach answers 429 `rate_limited` with `Retry-After`
+Limiter per app (counts in the database, or in Redis when INSPECTOR_REDIS_URL is set: every
+worker and host shares them) and binds the declared budgets. A breach answers 429 `rate_limited` with `Retry-After`
 in the JSON error envelope. INSPECTOR_RATE_LIMITS=off switches all of it off.
 """
 
@@ -13,6 +13,8 @@ from collections.abc import Callable
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 
+from ..extensions import db
+from . import limit_store
 from .auth import current_actor
 
 # budget name -> [(key kind, config setting holding the limit string)]
@@ -81,14 +83,23 @@ def bind_budgets(limiter: Limiter, view: Callable) -> Callable:
 
 
 def init_app(app: Flask) -> Limiter | None:
-    """Call after the blueprints are registered and after auth (the account key needs the actor)."""
+    """Call after the blueprints are registered and after auth (the account key needs the actor).
+
+    Counts live in Redis when INSPECTOR_REDIS_URL is set (moving window), otherwise in the app's
+    own database (`limit_store`, fixed window), so several workers and hosts share them either way.
+    """
     if not app.config["RATE_LIMITS_ENABLED"]:
         return None
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
-    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
-    # Redis down: count in this process's memory rather than answer 500 to every login.
-    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    if app.config.get("REDIS_URL"):
+        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+        app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+        # Redis down: count in this process's memory rather than answer 500 to every login.
+        app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    else:
+        app.config.setdefault("RATELIMIT_STORAGE_URI", f"{limit_store.SCHEME}://")
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"engine": lambda: db.engine})
+        app.config.setdefault("RATELIMIT_STRATEGY", "fixed-window")
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     limiter = Limiter(key_func=_key_ip, key_prefix="inspector", app=app)
     for endpoint, view in list(app.view_functions.items()):

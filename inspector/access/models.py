@@ -1,10 +1,11 @@
-"""Accounts, their zone bindings, bearer tokens and idempotency records."""
+"""Accounts, their zone bindings, bearer tokens, idempotency records, login failures and the
+shared counters of the abuse limits."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dbtypes import UTCDateTime
@@ -30,8 +31,6 @@ class Account(db.Model):
     phone: Mapped[str | None] = mapped_column(String(32))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     unit = relationship("Unit")
@@ -73,6 +72,34 @@ class IdempotencyRecord(db.Model):
     status_code: Mapped[int | None] = mapped_column()
     response_body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginFailure(db.Model):
+    """Failed (or still running) password checks per login name, known account or not.
+
+    One row per name, counted with a single UPDATE before the password is checked, so parallel
+    guesses cannot outrun the lockout, and an unknown name locks exactly like a real one.
+    """
+
+    __tablename__ = "login_failure"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class RateCounter(db.Model):
+    """A fixed-window counter of the abuse limits (inspector.access.limit_store): every worker
+    and host on the database shares it when no Redis is configured."""
+
+    __tablename__ = "rate_counter"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[float] = mapped_column(
+        Float, index=True
+    )  # epoch seconds, as `limits` has it
 
 
 Index("ix_api_token_expires", ApiToken.expires_at)

@@ -13,16 +13,14 @@ from ..errors import ApiError, conflict, invalid, not_found
 from ..extensions import db
 from ..grid.models import Zone
 from ..grid.service import zone_by_code
-from ..http import on_rollback
 from ..org.service import unit_by_code
 from ..timeutil import iso_local, utcnow
+from . import lockout
 from .actor import Actor
 from .models import Account, ApiToken
 from .passwords import check_password, hash_password
 from .roles import ADMIN, DISPATCHER, GRID_WORKER, ROLES, SUPERVISOR, UNIT_STAFF, VOLUNTEER
 
-LOCKOUT_FAILURES = 5
-LOCKOUT_MINUTES = 15
 # Roles bound to places: grids for patrols, a district (or any zone) for a district's staff.
 ZONE_ROLES = (GRID_WORKER, VOLUNTEER, DISPATCHER, SUPERVISOR, ADMIN)
 
@@ -92,40 +90,19 @@ def _zones(codes: list[str]) -> list[Zone]:
 
 
 def login(username: str, password: str, ttl_hours: int) -> tuple[str, ApiToken]:
-    """Check the password (with lockout) and issue a bearer token; only its hash is stored."""
+    """Check the password and issue a bearer token; only its hash is stored.
+
+    The caller has counted the attempt first (`lockout.claim_attempt`, committed). Unknown name,
+    wrong password and disabled account give the same answer after the same work (one argon2
+    verification), so neither the answer nor its timing tells which it was.
+    """
     now = utcnow()
     account = db.session.scalar(select(Account).where(Account.username == username))
-    bad = ApiError(401, "invalid_credentials", "用户名或密码错误 / Wrong username or password")
-    if account is None:
-        check_password(_dummy_hash(), password)
-        raise bad
-    if account.locked_until and account.locked_until > now:
-        seconds = int((account.locked_until - now).total_seconds()) + 1
-        raise ApiError(
-            429,
-            "account_locked",
-            "登录失败次数过多,账号暂时锁定 / Too many failed logins, account locked",
-            headers={"Retry-After": str(seconds)},
-        )
-    if not check_password(account.password_hash, password):
-        # The 401 rolls the request back; the count is kept in a short transaction of its own.
-        account_id = account.id
-        on_rollback(lambda: _count_failed_login(account_id, now))
-        raise bad
-    if not account.active:
-        raise ApiError(403, "account_disabled", "账号已停用 / Account disabled")
-    account.failed_logins = 0
-    account.locked_until = None
+    valid = check_password(account.password_hash if account else _dummy_hash(), password)
+    if account is None or not valid or not account.active:
+        raise ApiError(401, "invalid_credentials", "用户名或密码错误 / Wrong username or password")
+    lockout.clear(username)
     return issue_token(account, ttl_hours, now)
-
-
-def _count_failed_login(account_id: int, now: datetime) -> None:
-    account = db.session.get(Account, account_id)
-    account.failed_logins += 1
-    if account.failed_logins >= LOCKOUT_FAILURES:
-        account.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
-        account.failed_logins = 0
-    db.session.flush()
 
 
 def issue_token(
@@ -184,8 +161,7 @@ def set_active(username: str, active: bool, by: Actor) -> Account:
         raise conflict("cannot_disable_self", "不能停用自己的账号 / You cannot disable yourself")
     account.active = active
     if active:
-        account.failed_logins = 0
-        account.locked_until = None
+        lockout.clear(account.username)
     else:
         revoke_all_tokens(account.id)
     db.session.flush()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..access.auth import public, require_roles
 from ..access.roles import ADMIN
 from ..pagination import PageArgs, paginate
+from ..schemas import Int
 from .models import FAMILIES, TIME_UNITS, Category
 from .service import category_json, upsert_category
 
@@ -16,7 +17,7 @@ blp = Blueprint("categories", __name__, description="问题类别 / Categories")
 
 
 class TimeLimit(Schema):
-    value = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10000))
+    value = Int(required=True, strict=True, validate=validate.Range(min=1, max=10000))
     unit = fields.String(required=True, validate=validate.OneOf(TIME_UNITS))
 
 

@@ -12,6 +12,7 @@ from ..access.roles import DISPATCHER, SUPERVISOR, UNIT_STAFF
 from ..errors import not_found
 from ..extensions import db
 from ..pagination import PageArgs, paginate
+from ..schemas import Id
 from ..timeutil import iso_local
 from ..workflow.models import Case
 from ..workflow.scopes import visible_cases
@@ -26,7 +27,7 @@ READERS = (UNIT_STAFF, DISPATCHER, SUPERVISOR)
 class NotificationArgs(PageArgs):
     unread = fields.Boolean(load_default=False)
     kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
-    case_id = fields.Integer(load_default=None)
+    case_id = Id(load_default=None)
 
 
 def _visible(actor: Actor):

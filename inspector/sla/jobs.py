@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..access import limit_store, lockout
 from ..access.idempotency import purge_idempotency_records
 from ..extensions import db
 from ..timeutil import as_utc, utcnow
@@ -79,8 +80,11 @@ def tick(now: datetime | None = None) -> dict[str, int]:
             summary["supervised" if level == 1 else "publicly_supervised"] += 1
         elif warned:
             summary["warned"] += 1
-    # Housekeeping that belongs to the same periodic run: old Idempotency-Key answers.
+    # Housekeeping that belongs to the same periodic run: old Idempotency-Key answers, login
+    # failures nobody repeated for a day, ended rate-limit windows.
     summary["idempotency_purged"] = purge_idempotency_records(now)
+    summary["login_failures_purged"] = lockout.purge(now)
+    summary["rate_counters_purged"] = limit_store.purge(db.session, now.timestamp())
     summary["schedule_missing_year"] = _warn_missing_schedule(now)
     db.session.commit()
     return summary

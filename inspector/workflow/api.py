@@ -20,7 +20,7 @@ from ..grid.coords import SYSTEMS
 from ..grid.models import Zone
 from ..org.models import Unit
 from ..pagination import PageArgs, paginate
-from ..schemas import CoordSysArgs, TrackingArgs
+from ..schemas import CoordSysArgs, Id, Int, TrackingArgs
 from ..sla.service import overdue_clause
 from ..timeutil import utcnow
 from ..workflow.scopes import visible_cases
@@ -43,17 +43,17 @@ class ActionArgs(Schema):
     note = fields.String(load_default=None, validate=validate.Length(max=2000))
     category_code = fields.String(load_default=None)
     unit_code = fields.String(load_default=None)
-    value = fields.Integer(load_default=None, validate=validate.Range(min=1, max=1000))
+    value = Int(load_default=None, validate=validate.Range(min=1, max=1000))
     unit = fields.String(load_default=None, validate=validate.OneOf(("work_hours", "work_days")))
     passed = fields.Boolean(load_default=None)
-    into = fields.Integer(load_default=None)
-    score = fields.Integer(load_default=None, validate=validate.Range(min=1, max=5))
+    into = Id(load_default=None)
+    score = Int(load_default=None, validate=validate.Range(min=1, max=5))
     lat = fields.Float(load_default=None, validate=validate.Range(min=-90, max=90))
     lon = fields.Float(load_default=None, validate=validate.Range(min=-180, max=180))
     coord_sys = fields.String(load_default="wgs84", validate=validate.OneOf(SYSTEMS))
     token = fields.String(load_default=None)
     # The case version the caller last saw (GET /cases/<id> `version`): stale -> 409 conflict.
-    version = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    version = Id(load_default=None)
 
 
 @blp.route("/cases", methods=["GET"])

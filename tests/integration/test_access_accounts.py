@@ -88,7 +88,8 @@ def test_disable_revokes_tokens_keeps_history_enable_restores(demo_app):
     login = client.post(
         "/api/v1/auth/token", json={"username": "volunteer", "password": "Demo@2026"}
     )
-    assert login.status_code == 403 and login.get_json()["error"]["code"] == "account_disabled"
+    # The right password on a disabled account answers like a wrong one (issue 9: it told).
+    assert login.status_code == 401 and login.get_json()["error"]["code"] == "invalid_credentials"
     with demo_app.app_context():
         account = db.session.scalar(select(Account).where(Account.username == "volunteer"))
         rows = db.session.scalars(select(ApiToken).where(ApiToken.account_id == account.id)).all()

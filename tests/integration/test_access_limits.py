@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from inspector.access.auth import public
 from inspector.access.limits import bind_budgets, rate_limited
-from inspector.access.models import Account
-from inspector.access.service import LOCKOUT_FAILURES
+from inspector.access.lockout import LOCKOUT_FAILURES
+from inspector.access.models import LoginFailure
 from inspector.extensions import db
 from inspector.timeutil import utcnow
 
@@ -89,13 +87,13 @@ def test_lockout_after_repeated_failures_then_expiry(demo_app):
     assert 800 < int(locked.headers["Retry-After"]) <= 15 * 60 + 1
     assert _login(client, {"username": "supervisor", "password": "Demo@2026"}).status_code == 200
     with demo_app.app_context():
-        account = db.session.scalar(select(Account).where(Account.username == "dispatcher"))
-        account.locked_until = utcnow() - timedelta(seconds=1)
+        row = db.session.get(LoginFailure, "dispatcher")
+        assert row.failures == LOCKOUT_FAILURES  # the refused try checked nothing, counted nothing
+        row.locked_until = utcnow() - timedelta(seconds=1)
         db.session.commit()
     assert _login(client, GOOD).status_code == 200
     with demo_app.app_context():
-        account = db.session.scalar(select(Account).where(Account.username == "dispatcher"))
-        assert account.failed_logins == 0 and account.locked_until is None
+        assert db.session.get(LoginFailure, "dispatcher") is None
 
 
 def test_success_resets_the_failure_count(demo_client):

@@ -19,7 +19,7 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 from flask_migrate import upgrade
-from sqlalchemy import Connection, MetaData, func, insert, select, text
+from sqlalchemy import Connection, MetaData, func, insert, inspect, select, text
 
 from inspector.cli import audit_cli
 from inspector.extensions import db, migrate
@@ -90,6 +90,57 @@ def _check_0003(conn: Connection) -> None:
 
 
 CHECKS["0003"] = _check_0003
+
+
+def _check_0005(conn: Connection) -> None:
+    """0005: no account of the dump had failed logins, so no name is counted; no window runs."""
+    for table in ("login_failure", "rate_counter"):
+        assert conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one() == 0
+    columns = {c["name"] for c in inspect(conn).get_columns("account")}
+    assert not columns & {"failed_logins", "locked_until"}
+
+
+CHECKS["0005"] = _check_0005
+
+
+def test_0005_moves_failed_logins_and_locks_to_the_login_names(backend, tmp_path):
+    """Failures and a running lock kept on `account` before 0005 still count after it."""
+    name, url = backend.factory.create()
+    app = make_app(url, tmp_path)
+    lock = datetime(2030, 1, 1, 8, 0, 0)
+    try:
+        with app.app_context():
+            upgrade(revision="0001")
+            with db.engine.begin() as conn:
+                _load_0001_rows(conn)
+                conn.execute(
+                    text("UPDATE account SET failed_logins = 3 WHERE username = 'dispatcher'")
+                )
+                conn.execute(
+                    text(
+                        "UPDATE account SET username = 'Admin', locked_until = :t "
+                        "WHERE username = 'admin'"
+                    ),
+                    {"t": lock},
+                )
+            upgrade(revision="0005")
+            with db.engine.connect() as conn:
+                rows = conn.execute(
+                    text(
+                        "SELECT username, failures, locked_until FROM login_failure "
+                        "ORDER BY username"
+                    )
+                ).all()
+            got = [(r.username, r.failures, r.locked_until) for r in rows]
+            assert [(u, f) for u, f, _ in got] == [("admin", 0), ("dispatcher", 3)]
+            assert datetime.fromisoformat(str(got[0][2])) == lock and got[1][2] is None
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        backend.factory.drop(name)
 
 
 def _decode(value):
