@@ -30,6 +30,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     for blueprint in _blueprints():
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
+    from .open311.api import blp as open311_blp
+
+    api.register_blueprint(open311_blp)  # /open311/v2/, its own prefix (api.md)
     errors.init_app(app)  # after flask-smorest, so our envelope replaces its error format
     from . import security
 

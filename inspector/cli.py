@@ -77,6 +77,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(audit_cli)
+    from .open311.cli import open311_cli
     from .photos.cli import photos_cli
 
     app.cli.add_command(photos_cli)
+    app.cli.add_command(open311_cli)

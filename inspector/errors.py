@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, has_request_context, jsonify, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -64,6 +64,10 @@ def error_response(
 
 def _http_error(exc: HTTPException):
     db.session.rollback()
+    if has_request_context() and request.path.startswith("/open311/"):
+        from .open311.api import http_error  # unknown paths there answer in the spec's shape
+
+        return http_error(exc)
     status = exc.code or 500
     code, message = _HTTP.get(status, ("http_error", exc.name))
     details: dict[str, Any] = {}

@@ -44,6 +44,16 @@ class ReportInput:
     source: str | None = None
 
 
+@dataclass(frozen=True)
+class Channel:
+    """A trusted intake path other than the phone form (Open311...): the source it stamps and
+    its own rules. Chosen by code, never by a form field, so callers cannot claim it."""
+
+    source: str
+    initial_status: str
+    photos_required: bool = True
+
+
 def tracking_token(report: Report) -> str:
     """Derived from the phone's client_id when there is one, so a retried upload gets it again."""
     key = current_app.config["SECRET_KEY"].encode()
@@ -121,15 +131,20 @@ def _locate(lat: float, lon: float) -> Location:
 
 
 def submit_report(
-    actor: Actor, data: ReportInput, files: list[FileStorage], now: datetime
+    actor: Actor,
+    data: ReportInput,
+    files: list[FileStorage],
+    now: datetime,
+    channel: Channel | None = None,
 ) -> tuple[Report, str | None]:
     """Store photos, place the report on the grid and open its case. Returns (report, token)."""
     category = category_by_code(data.category_code) if data.category_code else None
-    photos = accept_uploads(files, actor.account_id)
+    optional = channel is not None and not channel.photos_required
+    photos = [] if optional and not files else accept_uploads(files, actor.account_id)
     lat, lon, position_source = _position(data, photos)
     location = _locate(lat, lon)
-    source = _source(actor, data.source)
-    status = _initial_status(source, category is not None)
+    source = channel.source if channel else _source(actor, data.source)
+    status = channel.initial_status if channel else _initial_status(source, category is not None)
     cfg = current_app.config
     report = Report(
         client_id=data.client_id,
