@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
@@ -70,7 +78,7 @@ class ReadArgs(_Args):
 
 
 class PostForm(_Args):
-    api_key = fields.String(required=True, validate=validate.Length(max=200))
+    api_key = fields.String(load_default=None, validate=validate.Length(max=200))
     service_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
     lat = fields.Float(load_default=None, validate=validate.Range(min=-90, max=90))
     long = fields.Float(load_default=None, validate=validate.Range(min=-180, max=180))
@@ -89,6 +97,11 @@ class PostForm(_Args):
         load_default=None,
         metadata={"type": "string", "format": "binary", "description": "照片 / photo"},
     )
+
+    @pre_load
+    def _blank_is_absent(self, data, **kwargs):  # noqa: ANN001
+        """Form senders often send every field, empty ones as "" (lat="" with an address)."""
+        return {k: v for k, v in data.items() if v != ""}
 
     @validates_schema
     def _both_or_neither(self, data, **kwargs):  # noqa: ANN001
