@@ -18,10 +18,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from . import models  # noqa: F401 - register every table before migrations/create_all
     from .extensions import api, db, migrate
+    from .urls import BoundedInt, bounded_int_schema
 
+    # Ids in paths fit the database's 64-bit integers; a longer number is a 404, not a 500.
+    app.url_map.converters["int"] = BoundedInt
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
     api.init_app(app)
+    api.register_converter(BoundedInt, bounded_int_schema)
 
     from . import errors
     from .access import auth, passwords
