@@ -28,6 +28,7 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "RECURRENCE_DAYS": (30, int),
     "SNAP_DISTANCE_M": (30, float),
     "ZONES_CHECK_SECONDS": (1.0, float),
+    "CALENDAR_CHECK_SECONDS": (1.0, float),
     "OFFICE_HOURS": ("08:30-12:00,13:30-17:30", str),
     "SLA_WARN_FRACTION": (0.25, float),
     "SLA_WARN_WORK_HOURS": (1.0, float),

@@ -9,13 +9,15 @@ from .photos.models import Photo
 from .points.models import EvaluationPoint
 from .reports.models import Report
 from .routing.models import RoutingRule
-from .sla.models import Notification, NotificationRead
+from .sla.models import CalendarDay, CalendarYear, Notification, NotificationRead
 from .workflow.models import Case, CaseCounter, CaseEvent
 
 __all__ = [
     "Account",
     "AccountZone",
     "ApiToken",
+    "CalendarDay",
+    "CalendarYear",
     "Case",
     "CaseCounter",
     "CaseEvent",

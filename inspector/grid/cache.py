@@ -22,16 +22,15 @@ from typing import Any
 import numpy as np
 import shapely
 from flask import Flask, current_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from ..extensions import db
+from ..revisions import bump_revision, read_revision
 from .index import PolygonIndex
-from .models import Revision, Zone
+from .models import Zone
 
 ZONES_REVISION = "zones"
 _EXT = "inspector.grid_cache"
-_FLAG = "inspector.zones_changed"
 
 
 @dataclass(frozen=True)
@@ -85,10 +84,7 @@ class GridCache:
 
 
 def _revision(conn) -> int:  # noqa: ANN001 - a Connection (Core: half the cost of an ORM read)
-    value = conn.execute(
-        select(Revision.value).where(Revision.name == ZONES_REVISION)
-    ).scalar_one_or_none()
-    return int(value or 0)
+    return read_revision(conn, ZONES_REVISION)
 
 
 def _build(conn, revision: int) -> GridSnapshot:  # noqa: ANN001
@@ -125,21 +121,4 @@ def grid_cache(app: Flask | None = None) -> GridCache:
 
 def bump_zones_revision() -> None:
     """Move the counter in the caller's transaction; after its commit, re-check in this process."""
-    row = db.session.get(Revision, ZONES_REVISION, with_for_update=True)
-    if row is None:
-        db.session.add(Revision(name=ZONES_REVISION, value=1))
-    else:
-        row.value += 1
-    db.session.info[_FLAG] = current_app._get_current_object()
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    app = session.info.pop(_FLAG, None)
-    if app is not None:
-        grid_cache(app).invalidate()
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_FLAG, None)
+    bump_revision(ZONES_REVISION, grid_cache(current_app._get_current_object()).invalidate)

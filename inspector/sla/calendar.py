@@ -3,7 +3,8 @@
 Time limits (处置时限) are given in 工作时 (work hours) or 工作日 (work days). Only office hours
 of working days count: weekends are off except make-up working days (调休上班), public holidays
 are off. `is_workday` is passed in (FixMyStreet's WorkingDays.pm shape), so tests can use any
-calendar and the service uses `china_workday`.
+calendar; which days are official working days is `official.py`'s business (the packaged and the
+statutory calendars) and `schedule.py`'s (schedules an admin loaded into the database).
 
 Definitions (the contract of this module):
 - The clock only runs inside office periods of working days, in the office time zone
@@ -24,17 +25,11 @@ Definitions (the contract of this module):
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import lru_cache
 from zoneinfo import ZoneInfo
-
-import chinese_calendar
-
-log = logging.getLogger(__name__)
 
 WORK_HOURS = "work_hours"
 WORK_DAYS = "work_days"
@@ -119,10 +114,18 @@ def add_work_time(
     start: datetime, value: int, unit: str, hours: OfficeHours, is_workday: IsWorkday
 ) -> datetime:
     """The due time: `start` plus `value` work hours or work days (module docstring). UTC out."""
-    _aware(start, "start")
     if value < 0:
         raise ValueError("时限不能为负 / time limit must not be negative")
-    left = to_duration(value, unit, hours)
+    return add_working_time(start, to_duration(value, unit, hours), hours, is_workday)
+
+
+def add_working_time(
+    start: datetime, left: timedelta, hours: OfficeHours, is_workday: IsWorkday
+) -> datetime:
+    """`start` plus an amount of working time (add_work_time's clock). UTC out."""
+    _aware(start, "start")
+    if left < timedelta(0):
+        raise ValueError("时限不能为负 / time limit must not be negative")
     local = start.astimezone(hours.tz)
     day = local.date()
     for _ in range(_MAX_DAYS):
@@ -157,35 +160,3 @@ def work_time_between(
                     total += end - begin
         day += timedelta(days=1)
     return total
-
-
-_warned_years: set[int] = set()
-
-
-@lru_cache(maxsize=8192)  # the package re-derives its year range on every call (~30 us)
-def china_workday(day: date) -> bool:
-    """Official Chinese working day (holidays, 调休 make-up days) from `chinese-calendar`.
-
-    The package only knows the years the State Council has published (2004-2026 in 1.11). Beyond
-    that we count Monday-Friday as working days and log one warning per year, so deadlines keep
-    being computed; upgrade `chinese-calendar` once the next year's holidays are announced.
-    """
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        if day.year not in _warned_years:
-            _warned_years.add(day.year)
-            log.warning(
-                "chinese-calendar 无 %s 年节假日数据,暂按周一至周五计工作日,请升级 chinese-calendar / "
-                "no holiday data for %s: counting Monday-Friday as working days; upgrade "
-                "chinese-calendar",
-                day.year,
-                day.year,
-            )
-        return day.weekday() < 5
-
-
-def calendar_years() -> tuple[int, int]:
-    """First and last year the installed chinese-calendar knows (for the README and warnings)."""
-    years = [d.year for d in chinese_calendar.holidays]
-    return min(years), max(years)

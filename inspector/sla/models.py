@@ -1,10 +1,11 @@
-"""Notifications of the SLA job (due-time warnings, 督办 / 挂牌督办) and who has read them."""
+"""Notifications of the SLA job (due-time warnings, 督办 / 挂牌督办), who has read them, and the
+official schedules an admin loaded (`calendar load`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dbtypes import UTCDateTime
@@ -45,3 +46,26 @@ class NotificationRead(db.Model):
     notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id"), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), primary_key=True)
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CalendarYear(db.Model):
+    """A year whose official schedule was loaded: it takes precedence over the packages."""
+
+    __tablename__ = "calendar_year"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    notice: Mapped[str | None] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))  # of the loaded file: which text was used
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CalendarDay(db.Model):
+    """A holiday or a make-up working day (调休上班) of a loaded year; other days are ordinary."""
+
+    __tablename__ = "calendar_day"
+    __table_args__ = (CheckConstraint("kind IN ('holiday', 'makeup_workday')", name="kind_known"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("calendar_year.year"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str | None] = mapped_column(String(60))

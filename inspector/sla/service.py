@@ -31,7 +31,8 @@ from ..timeutil import as_utc, iso_local, utcnow
 from ..workflow.models import Case
 from ..workflow.states import CLOCK_RUNNING
 from ..workflow.timeline import append_event
-from .calendar import OfficeHours, add_work_time, china_workday, work_time_between
+from . import schedule
+from .calendar import OfficeHours, add_work_time, work_time_between
 from .models import Notification
 from .rules import LEVEL_NAMES, LEVEL_NAMES_EN, PUBLICLY_SUPERVISED, next_level, should_warn
 
@@ -49,9 +50,10 @@ def init_app(app: Flask) -> None:
     if float(app.config["SLA_WARN_WORK_HOURS"]) < 0:
         raise ValueError("SLA_WARN_WORK_HOURS 不能为负 / must not be negative")
     app.extensions[_EXT] = hours
-    from .cli import tick_command
+    from .cli import calendar_cli, tick_command
 
     app.cli.add_command(tick_command)
+    app.cli.add_command(calendar_cli)
 
 
 def office_hours() -> OfficeHours:
@@ -61,19 +63,35 @@ def office_hours() -> OfficeHours:
 
 def due_time(start: datetime, value: int, unit: str) -> datetime:
     """When a limit of `value` work_hours/work_days started at `start` falls due (aware UTC)."""
-    return add_work_time(as_utc(start), value, unit, office_hours(), china_workday)
+    return add_work_time(
+        as_utc(start), value, unit, office_hours(), schedule.official_calendar().is_workday
+    )
 
 
 def set_due(case: Case, start: datetime, value: int, unit: str) -> datetime:
-    """Start a due period (dispatch, re-dispatch after rework, extension): new due, new warning."""
+    """Start a due period (dispatch, re-dispatch after rework, extension): new due, new warning.
+
+    A due time that relies on a year without an official schedule is marked provisional.
+    """
     case.due_at = due_time(start, value, unit)
+    case.due_provisional = schedule.provisional(start, case.due_at, office_hours().tz)
     case.warned_at = None
     return case.due_at
 
 
+def due_data(case: Case) -> dict[str, Any]:
+    """The due time as timeline events and answers carry it; `due_provisional` only when true."""
+    data: dict[str, Any] = {"due_at": iso_local(case.due_at)}
+    if case.due_provisional:
+        data["due_provisional"] = True
+    return data
+
+
 def work_time(a: datetime, b: datetime) -> timedelta:
     """Working time between two moments (negative when b is earlier): for stats and messages."""
-    return work_time_between(as_utc(a), as_utc(b), office_hours(), china_workday)
+    return work_time_between(
+        as_utc(a), as_utc(b), office_hours(), schedule.official_calendar().is_workday
+    )
 
 
 def is_overdue(case: Case, now: datetime | None = None) -> bool:
@@ -121,7 +139,7 @@ def warn_case(case: Case, now: datetime) -> bool:
     db.session.flush()  # takes the row (version check) before anything else is written
     (h, m), due = _hours_minutes(remaining), _local(case.due_at)
     hours_left = round(remaining.total_seconds() / 3600, 2)
-    data = {"due_at": iso_local(case.due_at), "remaining_work_hours": hours_left}
+    data = {**due_data(case), "remaining_work_hours": hours_left}
     append_event(case, None, "warn", case.status, case.status, data=data, at=now)
     _notify(
         case,
@@ -256,6 +274,22 @@ def _candidates(now: datetime) -> tuple[int, list[int]]:
     return len(rows), todo
 
 
+def _warn_missing_schedule(now: datetime) -> int:
+    """From 1 December, tell administrators (log, and the `tick` command's output) when next
+    year's official schedule is neither loaded nor in the package; 0 when all is well."""
+    year = schedule.missing_schedule_year(now, office_hours().tz)
+    if year is None:
+        return 0
+    log.warning(
+        "尚无 %s 年官方节假日安排,到期时间按法定节假日暂定;请用 calendar load 载入 / "
+        "no official holiday schedule for %s yet: due times are provisional; load it with "
+        "`flask --app inspector calendar load FILE`",
+        year,
+        year,
+    )
+    return year
+
+
 def tick(now: datetime | None = None) -> dict[str, int]:
     """The periodic job: escalate overdue cases, warn those close to due. Commits per case.
 
@@ -292,5 +326,6 @@ def tick(now: datetime | None = None) -> dict[str, int]:
             summary["warned"] += 1
     # Housekeeping that belongs to the same periodic run: old Idempotency-Key answers.
     summary["idempotency_purged"] = purge_idempotency_records(now)
+    summary["schedule_missing_year"] = _warn_missing_schedule(now)
     db.session.commit()
     return summary

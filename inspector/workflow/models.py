@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Float,
     ForeignKey,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -69,6 +71,9 @@ class Case(db.Model):
     filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # due_at reaches into a year without an official schedule (statutory holidays only): it may
+    # move when the year's schedule is loaded (sla/schedule.py).
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The due_at the SLA job last escalated: one 督办 per due period (sla/service.py).
     escalated_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -128,6 +128,7 @@ def case_json(case: Case, actor: Actor, full: bool = True) -> dict[str, Any]:
         "filed_at": iso_local(case.filed_at),
         "dispatched_at": iso_local(case.dispatched_at),
         "due_at": iso_local(case.due_at),
+        "due_provisional": bool(case.due_provisional),
         "rectified_at": iso_local(case.rectified_at),
         "closed_at": iso_local(case.closed_at),
         "overdue": is_overdue(case),

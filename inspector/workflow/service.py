@@ -25,8 +25,7 @@ from ..photos.service import accept_uploads
 from ..reports.models import Report
 from ..reports.service import is_reporter
 from ..routing.service import route
-from ..sla.service import escalation_data, notify_escalation, set_due
-from ..timeutil import iso_local
+from ..sla.service import due_data, escalation_data, notify_escalation, set_due
 from .facts import case_facts
 from .models import Case
 from .states import ACTION_ZH, OPEN, REPORTER, TransitionError, check
@@ -204,7 +203,7 @@ def _dispatch(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dic
     case.dispatched_at = now
     case.filed_at = case.filed_at or now
     _set_due(case, now)
-    info.update(unit_code=unit.code, unit_name=unit.name, due_at=iso_local(case.due_at))
+    info.update(unit_code=unit.code, unit_name=unit.name, **due_data(case))
     return info
 
 
@@ -241,7 +240,7 @@ def _approve_extension(case: Case, actor: Actor, data: ActionInput, now: datetim
     start = max(case.due_at, now) if case.due_at else now
     set_due(case, start, request["value"], request["unit"])
     case.extension_request = None
-    return {"value": request["value"], "unit": request["unit"], "due_at": iso_local(case.due_at)}
+    return {"value": request["value"], "unit": request["unit"], **due_data(case)}
 
 
 def _deny_extension(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
@@ -276,7 +275,7 @@ def _check(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
         **where,
         "passed": False,
         "to": "dispatched",
-        "due_at": iso_local(case.due_at),
+        **due_data(case),
         "photos": photos,
     }
 
@@ -293,7 +292,7 @@ def _reopen(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
     case.rework_count += 1
     case.dispatched_at = now
     _set_due(case, now)
-    return {"due_at": iso_local(case.due_at), "unit_code": case.unit.code if case.unit else None}
+    return {**due_data(case), "unit_code": case.unit.code if case.unit else None}
 
 
 def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:

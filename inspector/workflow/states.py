@@ -56,6 +56,7 @@ ACTION_ZH = {
     "rate": "评价",
     "void": "作废",
     "warn": "到期提醒",
+    "reschedule": "节假日安排调整到期时间",
 }
 
 REPORTER = "reporter"  # pseudo-role: the account (or tracking token) that reported the case

@@ -41,6 +41,20 @@ def _open311_tables_start_empty(conn: Connection) -> None:
 
 CHECKS["0006"] = _open311_tables_start_empty
 
+def _check_0002_calendar(conn: Connection) -> None:
+    """0002: old due times are kept and not provisional; no schedule is loaded yet."""
+    dump = json.loads(DATA.read_text())
+    old_due = {row["id"]: _decode(row["due_at"]) for row in dump["case"]}
+    rows = conn.execute(text('SELECT id, due_at, due_provisional FROM "case"')).all()
+    stored = {r.id: datetime.fromisoformat(str(r.due_at)) if r.due_at else None for r in rows}
+    assert stored == old_due  # (SQLite answers raw SQL with text, PostgreSQL with datetimes)
+    assert [bool(r.due_provisional) for r in rows] == [False] * len(rows)
+    for table in ("calendar_year", "calendar_day"):
+        assert conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one() == 0
+
+
+CHECKS["0002"] = _check_0002_calendar
+
 
 def _decode(value):
     if isinstance(value, dict) and "$dt" in value:

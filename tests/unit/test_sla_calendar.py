@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, date, datetime, timedelta
 
 import chinese_calendar
@@ -13,12 +12,13 @@ from inspector.sla.calendar import (
     CHINA,
     OfficeHours,
     add_work_time,
-    calendar_years,
-    china_workday,
     work_time_between,
 )
+from inspector.sla.official import OfficialCalendar, package_years
 
 HOURS = OfficeHours.parse("08:30-12:00,13:30-17:30")
+# The packaged calendar (no schedule loaded): what these 2025-2026 results have always used.
+china_workday = OfficialCalendar().is_workday
 
 
 def cn(text: str) -> datetime:
@@ -40,7 +40,7 @@ def test_the_calendar_package_knows_the_days_these_tests_rely_on():
     assert not any(chinese_calendar.is_workday(date(2026, 2, d)) for d in range(15, 24))
     assert chinese_calendar.is_workday(date(2026, 2, 14))
     assert chinese_calendar.is_workday(date(2026, 2, 28))
-    assert calendar_years()[1] >= 2026
+    assert package_years()[1] >= 2026
 
 
 def test_office_hours_parse_and_day_length():
@@ -135,26 +135,3 @@ def test_bad_arguments_are_value_errors():
         add_work_time(cn("2025-11-12T09:00"), -1, "work_hours", HOURS, china_workday)
     with pytest.raises(ValueError):
         add_work_time(cn("2025-11-12T09:00"), 1, "work_hours", HOURS, lambda d: False)
-
-
-def test_beyond_the_package_years_weekends_only_with_one_warning(monkeypatch, caplog):
-    first, last = calendar_years()
-    monkeypatch.setattr(calendar, "_warned_years", set())
-    china_workday.cache_clear()
-    beyond = last + 1
-    with pytest.raises(NotImplementedError):
-        chinese_calendar.is_workday(date(beyond, 1, 5))
-    monday = date(beyond, 1, 1) + timedelta(days=(7 - date(beyond, 1, 1).weekday()) % 7)
-    with caplog.at_level(logging.WARNING, logger="inspector.sla.calendar"):
-        assert [china_workday(monday + timedelta(days=i)) for i in range(7)] == [True] * 5 + [
-            False
-        ] * 2
-    warnings = [r for r in caplog.records if str(beyond) in r.getMessage()]
-    assert len(warnings) == 1  # once per year, not once per day
-    assert china_workday(date(first - 1, 6, 2)) == (date(first - 1, 6, 2).weekday() < 5)
-    # A deadline crossing into the unknown year is still computed (Friday 17:00 -> Monday).
-    friday = monday - timedelta(days=3)
-    start = datetime.combine(friday, datetime.min.time(), CHINA).replace(hour=17)
-    assert add_work_time(start, 1, "work_hours", HOURS, china_workday) == datetime.combine(
-        monday, datetime.min.time(), CHINA
-    ).replace(hour=9)
