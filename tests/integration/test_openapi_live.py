@@ -18,7 +18,7 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 SKIP = r"auth/token|accounts"
 
 
-def test_schemathesis_finds_no_server_error_and_no_schema_break(demo_app, backend):
+def test_schemathesis_finds_no_server_error_and_no_schema_break(demo_app, backend, tmp_path):
     if backend.name != "sqlite":
         pytest.skip("one database is enough for the document; both run the other tests")
     bearer = token(demo_app.test_client(), "dispatcher")
@@ -43,6 +43,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_break(demo_app, backen
                 "--request-timeout",
                 "30",
             ],
+            cwd=tmp_path,  # its cache (replayed crashes) stays out of the repository
             capture_output=True,
             text=True,
             timeout=300,
