@@ -41,6 +41,7 @@ def _open311_tables_start_empty(conn: Connection) -> None:
 
 CHECKS["0006"] = _open311_tables_start_empty
 
+
 def _check_0002_calendar(conn: Connection) -> None:
     """0002: old due times are kept and not provisional; no schedule is loaded yet."""
     dump = json.loads(DATA.read_text())
