@@ -25,7 +25,7 @@ import shapely
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from inspector.grid.index import PolygonIndex  # noqa: E402
-from inspector.grid.synthetic import voronoi_cells, voronoi_city  # noqa: E402
+from tests.synthetic_grid import voronoi_cells, voronoi_city  # noqa: E402
 
 
 def per_point(fn, xs, ys) -> float:  # noqa: ANN001

@@ -20,7 +20,8 @@ from inspector import create_app
 from inspector.extensions import db
 from inspector.org.models import Unit
 from inspector.sla.calendar import CHINA
-from inspector.sla.service import due_time, tick
+from inspector.sla.jobs import tick
+from inspector.sla.service import due_time
 from inspector.workflow.models import Case
 
 

@@ -10,7 +10,9 @@ API_PREFIX = "/api/v1"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    from .http import OwnedApp  # each request owns its transaction: commit below 400
+
+    app = OwnedApp(__name__, instance_relative_config=True)
     from .config import load_config
 
     app.config.update(load_config(app.instance_path, config))
@@ -37,6 +39,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .open311.api import blp as open311_blp
 
     api.register_blueprint(open311_blp)  # /open311/v2/, its own prefix (api.md)
+
+    from .web.pages import blp as pages_blp
+
+    app.register_blueprint(pages_blp)  # HTML pages, outside the API prefix and its OpenAPI
     errors.init_app(app)  # after flask-smorest, so our envelope replaces its error format
     from . import security
 
@@ -48,7 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .sla import service as sla
 
     cli.init_app(app)
-    sla.init_app(app)  # checks OFFICE_HOURS at start-up, adds `flask tick`
+    sla.init_app(app)  # checks OFFICE_HOURS at start-up
     return app
 
 

@@ -1,4 +1,9 @@
-"""Command line of api.md: `demo load`, `accounts create` (and `db upgrade` from Flask-Migrate)."""
+"""Command line of api.md; every command is registered here (`init_app`), in one place.
+
+`demo load`, `accounts create` and `audit verify` live here; `tick` and `calendar ...` in sla/cli.py, `photos ...` in
+photos/cli.py; `db upgrade` comes from Flask-Migrate. Commands are entry points: they own their
+transactions and commit (the periodic job per case, see sla/jobs.py).
+"""
 
 from __future__ import annotations
 
@@ -62,23 +67,34 @@ audit_cli = AppGroup("audit", help="审计 / Audit")
 
 @audit_cli.command("verify")
 def audit_verify() -> None:
-    """Recompute every case timeline's hash chain; exit 1 when anything was altered."""
-    from .workflow.timeline import verify_all
+    """Recompute every case timeline's keyed chain, its anchored head, and the case rows and
+    ratings it implies; exit 1 when anything disagrees."""
+    from .workflow.audit import verify_all
 
     problems = verify_all()
     for p in problems:
-        click.echo(f"案件 case {p.case_id} 第 {p.seq} 条 event: {p.problem}", err=True)
+        click.echo(p.describe(), err=True)
     if problems:
-        raise click.ClickException(f"发现 {len(problems)} 处篡改 / {len(problems)} problems found")
+        cases = sorted({p.case_number or str(p.case_id) for p in problems})
+        raise click.ClickException(
+            f"发现 {len(problems)} 处篡改或不一致,涉及案件 {', '.join(cases)} / "
+            f"{len(problems)} problems found in cases {', '.join(cases)}"
+        )
     click.echo("案件流水校验通过 / every case timeline verifies")
 
 
 def init_app(app: Flask) -> None:
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(accounts_cli)
-    app.cli.add_command(audit_cli)
     from .open311.cli import open311_cli
     from .photos.cli import photos_cli
+    from .sla.cli import calendar_cli, tick_command
 
-    app.cli.add_command(photos_cli)
-    app.cli.add_command(open311_cli)
+    for command in (
+        demo_cli,
+        accounts_cli,
+        audit_cli,
+        photos_cli,
+        tick_command,
+        calendar_cli,
+        open311_cli,
+    ):
+        app.cli.add_command(command)

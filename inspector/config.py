@@ -14,6 +14,8 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "DATABASE_URL": (None, str),
     "MEDIA_DIR": (None, str),
     "SECRET_KEY": (None, str),
+    # Keys the case timeline's hash chain (HMAC); kept outside the database on purpose.
+    "AUDIT_KEY": (None, str),
     "RATE_LIMITS": ("on", str),
     "REDIS_URL": (None, str),
     "TOKEN_TTL_HOURS": (24 * 7, int),
@@ -48,9 +50,9 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
 }
 
 
-def _instance_secret(instance_path: Path) -> str:
+def _instance_secret(instance_path: Path, name: str = "secret_key") -> str:
     """Keep one generated key per instance so tokens survive restarts without configuration."""
-    path = instance_path / "secret_key"
+    path = instance_path / name
     if path.exists():
         return path.read_text().strip()
     key = secrets.token_urlsafe(48)
@@ -71,6 +73,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     cfg["DATABASE_URL"] = cfg["DATABASE_URL"] or f"sqlite:///{inst / 'inspector.sqlite3'}"
     cfg["MEDIA_DIR"] = cfg["MEDIA_DIR"] or str(inst / "media")
     cfg["SECRET_KEY"] = cfg["SECRET_KEY"] or _instance_secret(inst)
+    cfg["AUDIT_KEY"] = cfg["AUDIT_KEY"] or _instance_secret(inst, "audit_key")
     cfg["RATE_LIMITS_ENABLED"] = str(cfg["RATE_LIMITS"]).lower() not in ("off", "0", "false", "no")
     cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["DATABASE_URL"])
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from . import http
 
 # Default codes and bilingual messages for plain HTTP errors.
 _HTTP: dict[int, tuple[str, str]] = {
@@ -63,7 +63,7 @@ def error_response(
 
 
 def _http_error(exc: HTTPException):
-    db.session.rollback()
+    http.rollback()
     if has_request_context() and request.path.startswith("/open311/"):
         from .open311.api import http_error  # unknown paths there answer in the spec's shape
 
@@ -87,21 +87,17 @@ def _http_error(exc: HTTPException):
 
 
 def _api_error(exc: ApiError):
-    db.session.rollback()
+    http.rollback()
     return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
 
 
 def _unexpected(exc: Exception):
-    db.session.rollback()
+    http.rollback()
     if isinstance(exc, HTTPException):
         return _http_error(exc)
     if isinstance(exc, IntegrityError | StaleDataError):
         # Two requests changed the same thing at once; the loser may reload and retry.
-        return error_response(
-            409,
-            "conflict",
-            "数据已被他人修改,请刷新后重试 / Changed concurrently, reload and retry",
-        )
+        return _api_error(changed_concurrently())
     from flask import current_app
 
     current_app.logger.exception("unhandled error")
@@ -124,3 +120,13 @@ def invalid(message: str, **details: Any) -> ApiError:
 
 def conflict(code: str, message: str) -> ApiError:
     return ApiError(409, code, message)
+
+
+def changed_concurrently(details: dict[str, Any] | None = None) -> ApiError:
+    """409 `conflict`: someone else changed it first (stale version, lost race); reload, retry."""
+    return ApiError(
+        409,
+        "conflict",
+        "数据已被他人修改,请刷新后重试 / Changed concurrently, reload and retry",
+        details,
+    )

@@ -1,13 +1,76 @@
-"""The unit of work of a request: views commit once at the end.
+"""The owner of each request's transaction (as indico's request handler is): views never commit.
 
-A commit that loses a race (unique key, stale version) raises IntegrityError/StaleDataError,
-which the error handlers answer as 409 `conflict` - the same answer as when a flush loses it.
+`OwnedApp.dispatch_request` runs the view, then commits when the answer is below 400 and rolls
+back otherwise; an exception (ApiError, a lost race) reaches the error handlers, which roll back
+through `rollback`. A commit that loses a race (unique key, stale version) raises
+IntegrityError/StaleDataError, which the error handlers answer as 409 `conflict` - the same
+answer as when a flush loses it. Services and views only flush.
+
+Two kinds of work must not share the answer's fate, and are owned here as well:
+  - `commit_step`: a short step committed at once, *before* the view's work (the
+    Idempotency-Key claim, which other processes must see while the view runs);
+  - `on_rollback`: a step that runs in a short transaction of its own after the request's work
+    was rolled back (the failed-login counter under a 401, releasing an Idempotency-Key claim).
+Jobs (`inspector/sla/jobs.py`) and CLI commands (`inspector/cli.py`) own their transactions.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, Response, current_app, g, has_app_context
+
 from .extensions import db
 
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+_STEPS = "_inspector_on_rollback"
 
-def commit() -> None:
-    db.session.commit()
+
+class OwnedApp(Flask):
+    """Flask whose every view runs in one transaction owned by the request (see module doc)."""
+
+    def dispatch_request(self) -> Any:  # noqa: ANN401 - whatever the view returns
+        return finish(super().dispatch_request())
+
+
+def finish(rv: Any) -> Response:  # noqa: ANN401
+    """Commit the view's work when its answer is below 400; roll it back otherwise."""
+    response = current_app.make_response(rv)
+    if response.status_code < 400:
+        db.session.commit()
+        g.pop(_STEPS, None)  # committed: nothing to undo
+    else:
+        rollback()
+    return response
+
+
+def rollback() -> None:
+    """Undo the request's work, then run the `on_rollback` steps, each committed on its own."""
+    db.session.rollback()
+    steps: list[Callable[[], None]] = g.pop(_STEPS, []) if has_app_context() else []
+    for step in steps:
+        try:
+            step()
+            db.session.commit()
+        except Exception:  # one failed step must not hide the answer or skip the others
+            db.session.rollback()
+            log.exception("on_rollback step failed")
+
+
+def on_rollback(step: Callable[[], None]) -> None:
+    """Run `step` in a short transaction of its own if this request's work is rolled back."""
+    g.setdefault(_STEPS, []).append(step)
+
+
+def commit_step(work: Callable[[], T]) -> T:
+    """Run `work` and commit it now, ahead of the view's work (which starts after it)."""
+    try:
+        result = work()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return result

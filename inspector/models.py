@@ -2,12 +2,13 @@
 
 from .access.models import Account, AccountZone, ApiToken, IdempotencyRecord
 from .categories.models import Category
-from .grid.models import Revision, Zone
+from .grid.models import Zone
 from .open311.models import Open311Key, Open311Request
 from .org.models import Unit
 from .photos.models import Photo
 from .points.models import EvaluationPoint
 from .reports.models import Report
+from .revisions import Revision
 from .routing.models import RoutingRule
 from .sla.models import CalendarDay, CalendarYear, Notification, NotificationRead
 from .workflow.models import Case, CaseCounter, CaseEvent

@@ -11,13 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import String, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .extensions import db
-from .grid.models import Revision
 
 _PENDING = "inspector.revision_callbacks"
+
+
+class Revision(db.Model):
+    """Monotonic counters (e.g. 'zones') that tell every app process when to rebuild its caches."""
+
+    __tablename__ = "revision"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)
 
 
 def read_revision(conn: Any, name: str) -> int:

@@ -200,9 +200,11 @@ class Row:
     roles: frozenset[str] | str  # the roles the view serves, or PUBLIC
     json: dict | Callable[[World], dict] | None = None
     expect: dict[str, int] = field(default_factory=dict)  # actor -> exact status
+    served: int = 200  # the exact status of an actor the view serves (not in `expect`)
+    prefix: str = "/api/v1"  # "" for the pages (HTML shells and their assets)
 
     def url(self, world: World) -> str:
-        return "/api/v1" + self.path.format(**world.values)
+        return self.prefix + self.path.format(**world.values)
 
     def body(self, world: World) -> dict | None:
         return self.json(world) if callable(self.json) else self.json
@@ -216,7 +218,7 @@ _SQUARE = {
 ROWS: list[Row] = [
     # auth and the caller's own account
     Row("POST", "/auth/token", PUBLIC, {"username": "volunteer", "password": DEMO_PASSWORD}),
-    Row("DELETE", "/auth/token", ANY),
+    Row("DELETE", "/auth/token", ANY, served=204),
     Row("GET", "/me", ANY),
     # accounts (admin)
     Row(
@@ -224,12 +226,19 @@ ROWS: list[Row] = [
         "/accounts",
         ONLY_ADMIN,
         {"username": "newworker", "password": "Secret@2026", "role": "grid_worker"},
+        served=201,
     ),
     Row("GET", "/accounts", ONLY_ADMIN),
     Row("POST", "/accounts/{victim}/disable", ONLY_ADMIN),
     Row("POST", "/accounts/{victim}/enable", ONLY_ADMIN),
     # city set-up
-    Row("POST", "/units", ONLY_ADMIN, {"code": "m1", "name": "矩阵单位", "kind": "department"}),
+    Row(
+        "POST",
+        "/units",
+        ONLY_ADMIN,
+        {"code": "m1", "name": "矩阵单位", "kind": "department"},
+        served=201,
+    ),
     Row("GET", "/units", STAFF),
     Row(
         "POST",
@@ -241,6 +250,7 @@ ROWS: list[Row] = [
             "family": "event",
             "time_limit": {"value": 2, "unit": "work_hours"},
         },
+        served=201,
     ),
     Row("GET", "/categories", PUBLIC),
     Row("POST", "/zones/import", ONLY_ADMIN, {"type": "FeatureCollection", "features": []}),
@@ -253,6 +263,7 @@ ROWS: list[Row] = [
         "/routing-rules",
         ONLY_ADMIN,
         {"category_code": "0101", "zone_code": "429901", "unit_code": "zfj"},
+        served=201,
     ),
     Row("GET", "/routing-rules", frozenset({ADMIN, DISPATCHER, SUPERVISOR})),
     Row(
@@ -265,10 +276,12 @@ ROWS: list[Row] = [
         "/points",
         ONLY_ADMIN,
         {"code": "mp1", "name": "矩阵点位", "kind": "park", "unit_code": "ylj", "polygon": _SQUARE},
+        served=201,
     ),
     Row("GET", "/points", STAFF),
     # 随手拍 intake and follow-up
-    Row("POST", "/reports", PUBLIC, {"description": "JSON instead of multipart: a clear 4xx"}),
+    # JSON instead of multipart: everyone gets the same clear 422 (no photo), never a 5xx.
+    Row("POST", "/reports", PUBLIC, {"description": "JSON, not multipart"}, served=422),
     Row("GET", "/reports/{report_id}", PUBLIC, expect=_CASE_SEEN),
     Row("GET", "/reports/track?token={token}", PUBLIC),
     Row("GET", "/me/reports", ANY),
@@ -288,19 +301,34 @@ ROWS: list[Row] = [
         frozenset({UNIT_STAFF, DISPATCHER, SUPERVISOR}),
         expect=_NOTICE_READ,
     ),
+    # pages: HTML shells without data (the API decides what each script may read) and assets
+    *(
+        Row("GET", path, PUBLIC, prefix="")
+        for path in (
+            "/",
+            "/api/v1/",
+            "/m/",
+            "/m/mine",
+            "/m/tasks",
+            "/console/",
+            "/console/cases/{case_id}",
+            "/console/map",
+            "/assets/common.js",
+        )
+    ),
 ]
 
 
-def expected(row: Row, actor: str) -> int | None:
-    """The exact status an actor must get, or None for "served" (neither 401 nor 403 nor 5xx)."""
+def expected(row: Row, actor: str) -> int:
+    """The exact status an actor must get: `expect`, else 401/403 by role, else `served`."""
     if actor in row.expect:
         return row.expect[actor]
     if row.roles == PUBLIC:
-        return None
+        return row.served
     role = ACTORS[actor]
     if role is None:
         return 401
-    return None if role in row.roles else 403
+    return row.served if role in row.roles else 403
 
 
 def call(client, world: World, row: Row, actor: str):
@@ -311,4 +339,4 @@ def call(client, world: World, row: Row, actor: str):
 
 def actor_order(row: Row) -> list[str]:
     """Refused actors first: the served ones may change state (disable an account, log out)."""
-    return sorted(ACTORS, key=lambda a: expected(row, a) is None)
+    return sorted(ACTORS, key=lambda a: expected(row, a) < 400)

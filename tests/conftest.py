@@ -32,6 +32,7 @@ def make_app(url: str, tmp: Path, **overrides) -> Flask:
         "DATABASE_URL": url,
         "MEDIA_DIR": str(tmp / "media"),
         "SECRET_KEY": "test-secret",
+        "AUDIT_KEY": "test-audit-key",
         "RATE_LIMITS": "off",
         "PASSWORD_PROFILE": "cheapest",  # logins in tests need not cost 50 ms of argon2 each
         "TESTING": True,

@@ -3,6 +3,7 @@ and broken ones. The pixel pattern is asymmetric so that a wrong rotation is vis
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 
@@ -166,3 +167,20 @@ def bomb_jpeg(width: int = 30_000, height: int = 30_000) -> bytes:
     sof = data.find(b"\xff\xc0")
     struct.pack_into(">HH", data, sof + 5, height, width)
     return bytes(data)
+
+
+def progressive_bomb_jpeg(width: int, height: int) -> bytes:
+    """A real small progressive JPEG (SOF2) whose frame header claims width x height."""
+    data = bytearray(plain("JPEG", (16, 16), progressive=True))
+    sof = data.find(b"\xff\xc2")
+    struct.pack_into(">HH", data, sof + 5, height, width)
+    return bytes(data)
+
+
+@functools.cache
+def big_flat_png(width: int = 8_900, height: int = 8_900) -> bytes:
+    """The probe's attachment: an 8,900 x 8,900 RGBA PNG of one colour, about 330 KB
+    (79.2 MP, under the 80 MP cap; ~300 MB once decoded). Made once per test process."""
+    out = io.BytesIO()
+    Image.new("RGBA", (width, height), (200, 30, 30, 255)).save(out, "PNG", compress_level=1)
+    return out.getvalue()

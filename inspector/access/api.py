@@ -8,7 +8,6 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from ..extensions import db
-from ..http import commit
 from ..org.models import Unit
 from ..pagination import PageArgs, paginate
 from ..timeutil import iso_local
@@ -60,7 +59,6 @@ def issue_token(args: dict):
         "zone_codes": sorted(z.code for z in account.zones),
         "expires_at": iso_local(row.expires_at),
     }
-    commit()
     return body
 
 
@@ -68,7 +66,6 @@ def issue_token(args: dict):
 @require_roles(*ROLES)
 def delete_token():
     revoke_token(bearer_token() or "")
-    commit()
     return "", 204
 
 
@@ -93,7 +90,6 @@ def me():
 def create_account_view(args: dict):
     account = create_account(**args, replace=False)
     body = account_json(account, with_phone=True)
-    commit()
     return body, 201
 
 
@@ -117,7 +113,6 @@ def list_accounts(args: dict):
 def _set_active(username: str, active: bool) -> dict:
     account = set_active(username, active, current_actor())
     body = account_json(account, with_phone=True)
-    commit()
     return body
 
 

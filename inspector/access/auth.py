@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, g, request
 
-from ..errors import ApiError, not_found
+from ..errors import ApiError
 from .actor import ANONYMOUS, Actor
 from .service import actor_for_token
 
@@ -53,12 +53,6 @@ def require_roles(*roles: str) -> Callable:
         return wrapped
 
     return decorator
-
-
-def ensure_visible(visible: bool, what: str = "资源 / Resource") -> None:
-    """Hidden objects answer 404 like missing ones: outsiders cannot probe which case ids exist."""
-    if not visible:
-        raise not_found(what)
 
 
 def public(reason: str) -> Callable:

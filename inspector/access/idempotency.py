@@ -1,12 +1,15 @@
 """Safe retries: a POST carrying `Idempotency-Key` runs once; a retry gets the first answer.
 
-Phones on flaky networks resend. The record is inserted and committed *before* the view runs, so
-the unique constraint (scope, key) decides between two copies arriving at once on two processes:
-the loser never runs the view. Then:
+Phones on flaky networks resend. The record is inserted and committed *before* the view runs (a
+step owned by the request owner, `http.commit_step`), so the unique constraint (scope, key)
+decides between two copies arriving at once on two processes: the loser never runs the view. The
+answer is stored in the view's own transaction, so the request owner commits it with the work, or
+neither. Then:
   - same key, same request, first one finished  -> the stored answer, header `Idempotent-Replayed`;
   - same key, first one still running            -> 409 `idempotency_in_progress` (retry later);
   - same key, different request                  -> 422 `idempotency_key_reused`.
-A view that fails (raises, or answers 5xx) releases the key: it changed nothing, so a retry runs.
+A request whose work is rolled back (the view raises or answers 4xx/5xx, or the commit loses a
+race) releases the key (`http.on_rollback`): it changed nothing, so a retry runs.
 Order on a view: `@blp.route` / `@require_roles` / `@idempotent` / `@blp.arguments`.
 """
 
@@ -17,7 +20,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from flask import Response, current_app, request
@@ -26,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import ApiError, invalid
 from ..extensions import db
+from ..http import commit_step, on_rollback
 from ..timeutil import utcnow
 from .auth import current_actor
 from .models import IdempotencyRecord
@@ -92,13 +96,10 @@ def _replay(record: IdempotencyRecord) -> Response:
 def _claim(scope: str, key: str, digest: str) -> int | Response:
     """Insert the record (committed at once) or answer from the one already there."""
     for _attempt in range(3):
-        record = IdempotencyRecord(scope=scope, key=key, request_hash=digest)
-        db.session.add(record)
         try:
-            db.session.commit()
-            return record.id
+            return commit_step(lambda: _insert(scope, key, digest))
         except IntegrityError:
-            db.session.rollback()
+            pass  # commit_step rolled back; someone holds the key: look at their record
         found = db.session.scalar(
             select(IdempotencyRecord).where(
                 IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
@@ -114,7 +115,7 @@ def _claim(scope: str, key: str, digest: str) -> int | Response:
             )
         if found.status_code is not None:
             return _replay(found)
-        if _take_over_stale(found.id, utcnow()):
+        if commit_step(partial(_take_over_stale, found.id, utcnow())):
             return found.id
         raise ApiError(
             409,
@@ -123,6 +124,13 @@ def _claim(scope: str, key: str, digest: str) -> int | Response:
             headers={"Retry-After": "2"},
         )
     raise ApiError(409, "idempotency_in_progress", "请稍后重试 / Retry later")
+
+
+def _insert(scope: str, key: str, digest: str) -> int:
+    record = IdempotencyRecord(scope=scope, key=key, request_hash=digest)
+    db.session.add(record)
+    db.session.flush()
+    return record.id
 
 
 def _take_over_stale(record_id: int, now: datetime) -> bool:
@@ -136,27 +144,25 @@ def _take_over_stale(record_id: int, now: datetime) -> bool:
         )
         .values(created_at=now)
     )
-    db.session.commit()
     return result.rowcount == 1
 
 
 def _release(record_id: int) -> None:
-    db.session.rollback()
+    """Forget an unanswered claim (runs after the request's work was rolled back)."""
     db.session.execute(
         delete(IdempotencyRecord).where(
             IdempotencyRecord.id == record_id, IdempotencyRecord.status_code.is_(None)
         )
     )
-    db.session.commit()
 
 
 def _store(record_id: int, response: Response) -> None:
+    """Keep the answer in the view's transaction: committed with its work, or not at all."""
     db.session.execute(
         update(IdempotencyRecord)
         .where(IdempotencyRecord.id == record_id)
         .values(status_code=response.status_code, response_body=response.get_data(as_text=True))
     )
-    db.session.commit()
 
 
 def idempotent(view: Callable) -> Callable:
@@ -177,14 +183,9 @@ def idempotent(view: Callable) -> Callable:
         claimed = _claim(_scope(), key, request_digest())
         if isinstance(claimed, Response):
             return claimed
-        try:
-            response = current_app.make_response(view(*args, **kwargs))
-        except Exception:
-            _release(claimed)
-            raise
-        if response.status_code >= 500:
-            _release(claimed)
-        else:
+        on_rollback(lambda: _release(claimed))
+        response = current_app.make_response(view(*args, **kwargs))
+        if response.status_code < 400:  # otherwise the owner rolls back and the key is released
             _store(claimed, response)
         return response
 

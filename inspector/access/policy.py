@@ -40,6 +40,25 @@ def can_see_case(actor: Actor, case: CaseFacts) -> bool:
     return False
 
 
+def is_public(actor: Actor) -> bool:
+    """Residents, volunteers and anonymous callers (tracking-token holders): rounded positions,
+    and only their own reports."""
+    return actor.anonymous or actor.role in PUBLIC_ROLES
+
+
+def can_see_report(actor: Actor, case: CaseFacts | None, own: bool) -> bool:
+    """A report (description, photos, phone): its own reporter, and staff who can see its case.
+
+    A public caller never sees another reporter's report, also not when a merge put both
+    reports into the case he follows.
+    """
+    if own:
+        return True
+    if is_public(actor):
+        return False
+    return case is not None and can_see_case(actor, case)
+
+
 def can_see_phone(actor: Actor, case: CaseFacts | None) -> bool:
     if actor.role not in PHONE_ROLES:
         return False

@@ -22,14 +22,3 @@ def public_position(lat: float, lon: float, cell_m: float = PUBLIC_CELL_M) -> tu
     dlon = cell_m / (_M_PER_DEG_LAT * max(math.cos(math.radians(lat_c)), 1e-6))
     lon_c = (math.floor(lon / dlon) + 0.5) * dlon
     return round(lat_c, 6), round(lon_c, 6)
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """138****8000: staff who may not call the reporter see that a number exists, not which."""
-    if not phone:
-        return None
-    digits = phone.strip()
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    keep_head = 3 if len(digits) >= 11 else 0
-    return digits[:keep_head] + "*" * (len(digits) - keep_head - 4) + digits[-4:]

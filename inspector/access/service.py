@@ -12,7 +12,9 @@ from sqlalchemy import select
 from ..errors import ApiError, conflict, invalid, not_found
 from ..extensions import db
 from ..grid.models import Zone
-from ..org.models import Unit
+from ..grid.service import zone_by_code
+from ..http import on_rollback
+from ..org.service import unit_by_code
 from ..timeutil import iso_local, utcnow
 from .actor import Actor
 from .models import Account, ApiToken
@@ -32,6 +34,7 @@ def _dummy_hash() -> str:
 
 
 def token_digest(token: str) -> str:
+    """SHA-256 of a bearer or tracking token: only digests are stored, so a DB leak leaks none."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -56,9 +59,7 @@ def create_account(
         raise invalid("密码至少6位 / Password must have at least 6 characters", field="password")
     unit = None
     if unit_code:
-        unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
-        if unit is None:
-            raise invalid(f"责任单位 {unit_code} 不存在 / Unknown unit", field="unit_code")
+        unit = unit_by_code(unit_code)
     if role == UNIT_STAFF and unit is None:
         raise invalid("责任单位账号必须指定单位 / unit_staff needs --unit", field="unit_code")
     if unit is not None and role != UNIT_STAFF:
@@ -87,13 +88,7 @@ def create_account(
 
 
 def _zones(codes: list[str]) -> list[Zone]:
-    zones = []
-    for code in codes:
-        zone = db.session.scalar(select(Zone).where(Zone.code == code))
-        if zone is None:
-            raise invalid(f"区域 {code} 不存在 / Unknown zone", field="zone_code")
-        zones.append(zone)
-    return zones
+    return [zone_by_code(code) for code in codes]
 
 
 def login(username: str, password: str, ttl_hours: int) -> tuple[str, ApiToken]:
@@ -113,17 +108,24 @@ def login(username: str, password: str, ttl_hours: int) -> tuple[str, ApiToken]:
             headers={"Retry-After": str(seconds)},
         )
     if not check_password(account.password_hash, password):
-        account.failed_logins += 1
-        if account.failed_logins >= LOCKOUT_FAILURES:
-            account.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
-            account.failed_logins = 0
-        db.session.commit()
+        # The 401 rolls the request back; the count is kept in a short transaction of its own.
+        account_id = account.id
+        on_rollback(lambda: _count_failed_login(account_id, now))
         raise bad
     if not account.active:
         raise ApiError(403, "account_disabled", "账号已停用 / Account disabled")
     account.failed_logins = 0
     account.locked_until = None
     return issue_token(account, ttl_hours, now)
+
+
+def _count_failed_login(account_id: int, now: datetime) -> None:
+    account = db.session.get(Account, account_id)
+    account.failed_logins += 1
+    if account.failed_logins >= LOCKOUT_FAILURES:
+        account.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
+        account.failed_logins = 0
+    db.session.flush()
 
 
 def issue_token(

@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from ..access.auth import public, require_roles
 from ..access.roles import ADMIN
-from ..http import commit
 from ..pagination import PageArgs, paginate
 from .models import FAMILIES, TIME_UNITS, Category
 from .service import category_json, upsert_category
@@ -38,7 +37,6 @@ class CategoryArgs(Schema):
 def create_category(args: dict):
     cat = upsert_category(**args)
     body = category_json(cat)
-    commit()
     return body, 201
 
 

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from ..access.auth import public, require_roles
 from ..access.roles import ADMIN, STAFF_ROLES
 from ..errors import invalid
-from ..http import commit
 from ..pagination import PageArgs, paginate
 from ..schemas import PositionArgs
 from .address import address_for
@@ -27,6 +26,8 @@ class ZoneListArgs(PageArgs):
 
 class ExportArgs(Schema):
     level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
+    # Comma-separated zone codes: a case page draws its one grid, not the whole city.
+    code = fields.String(load_default=None, validate=validate.Length(max=4000))
 
 
 class ConvertArgs(PositionArgs):
@@ -43,7 +44,6 @@ def import_zones_view():
     if payload is None:
         raise invalid("请求体必须是 GeoJSON / body must be GeoJSON")
     report = import_zones_report(payload)
-    commit()
     return report.as_json()
 
 
@@ -51,7 +51,8 @@ def import_zones_view():
 @require_roles(*STAFF_ROLES)
 @blp.arguments(ExportArgs, location="query")
 def export_zones_view(args: dict):
-    return export_zones(args["level"])
+    codes = [c.strip() for c in (args["code"] or "").split(",") if c.strip()] or None
+    return export_zones(args["level"], codes)
 
 
 @blp.route("/zones/locate", methods=["GET"])

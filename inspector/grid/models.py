@@ -49,12 +49,3 @@ class Zone(db.Model):
 
     parent = relationship("Zone", remote_side=[id])
     unit = relationship("Unit")
-
-
-class Revision(db.Model):
-    """Monotonic counters (e.g. 'zones') that tell every app process when to rebuild its caches."""
-
-    __tablename__ = "revision"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value: Mapped[int] = mapped_column(default=0)

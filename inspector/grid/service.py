@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from ..errors import ApiError
+from ..errors import ApiError, invalid
 from ..extensions import db
 from ..org.models import Unit
 from .cache import ZONES_REVISION, bump_zones_revision, grid_cache
@@ -28,8 +28,17 @@ __all__ = [
     "import_zones",
     "import_zones_report",
     "locate",
+    "zone_by_code",
     "zone_json",
 ]
+
+
+def zone_by_code(code: str, field: str = "zone_code") -> Zone:
+    """The zone with this code, or 422 naming the field that carried it."""
+    zone = db.session.scalar(select(Zone).where(Zone.code == code))
+    if zone is None:
+        raise invalid(f"区域 {code} 不存在 / Unknown zone {code}", field=field)
+    return zone
 
 
 # ---------------------------------------------------------------- import / export
@@ -48,7 +57,7 @@ def import_zones(collection: Any) -> int:
     return import_zones_report(collection).imported
 
 
-def export_zones(level: str | None = None) -> dict[str, Any]:
+def export_zones(level: str | None = None, codes: list[str] | None = None) -> dict[str, Any]:
     """Every zone as the FeatureCollection import accepts (parents first): export -> import is a
     no-op, so an admin can edit the file in QGIS and send it back."""
     parent = aliased(Zone)
@@ -60,6 +69,8 @@ def export_zones(level: str | None = None) -> dict[str, Any]:
     )
     if level:
         query = query.where(Zone.level == level)
+    if codes:
+        query = query.where(Zone.code.in_(codes))
     rows = sorted(db.session.execute(query).all(), key=lambda r: (LEVELS.index(r[2]), r[0]))
     features = []
     for code, name, lvl, parent_code, unit_code, geometry in rows:

@@ -22,13 +22,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from .. import http
 from ..access.auth import public
 from ..access.limits import rate_limited
 from ..categories.models import Category
 from ..errors import ApiError
 from ..extensions import db
-from ..http import commit
-from ..reports.service import tracking_token
 from ..timeutil import CHINA, utcnow
 from . import present
 from .formats import answer, error_answer
@@ -127,13 +126,13 @@ _STATUS = {401: 403, 409: 400, 422: 400}
 
 @blp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
-    db.session.rollback()
+    http.rollback()
     return open311_error(_STATUS.get(exc.status, exc.status), exc.message, exc.headers)
 
 
 @blp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    db.session.rollback()
+    http.rollback()
     return http_error(exc)
 
 
@@ -276,19 +275,14 @@ def post_request(form: dict, fmt: str):
     now = utcnow()
     earlier = earlier_post(key, data, now)
     if earlier is not None:  # a retry: the same case again, nothing new
-        return answer(fmt, "service_requests", _posted(earlier, tracking_token(earlier)))
+        return answer(fmt, "service_requests", present.post_answer(earlier.case, None))
     files = [f for f in request.files.getlist("media") if f.filename]
     try:
-        report, token = submit(key, data, files, now)
-        commit()
-    except IntegrityError:  # the same retry landed first on another process
+        report, token = submit(key, data, files, now)  # flushed; the request commits (http.py)
+    except IntegrityError:  # the same retry was flushed first by another process
         db.session.rollback()
         earlier = earlier_post(key, data, now)
         if earlier is None:
             raise
-        return answer(fmt, "service_requests", _posted(earlier, tracking_token(earlier)))
-    return answer(fmt, "service_requests", _posted(report, token), 201)
-
-
-def _posted(report, token: str | None) -> list[dict]:  # noqa: ANN001
-    return present.post_answer(report.case, token)
+        return answer(fmt, "service_requests", present.post_answer(earlier.case, None))
+    return answer(fmt, "service_requests", present.post_answer(report.case, token), 201)

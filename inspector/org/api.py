@@ -9,7 +9,6 @@ from sqlalchemy import select
 from ..access.auth import require_roles
 from ..access.idempotency import idempotent
 from ..access.roles import ADMIN, STAFF_ROLES
-from ..http import commit
 from ..pagination import PageArgs, paginate
 from .models import UNIT_KINDS, Unit
 from .service import unit_json, upsert_unit
@@ -31,7 +30,6 @@ class UnitArgs(Schema):
 def create_unit(args: dict):
     unit = upsert_unit(args["code"], args["name"], args["kind"], args["head_name"])
     body = unit_json(unit)
-    commit()
     return body, 201
 
 

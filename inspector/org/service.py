@@ -14,7 +14,7 @@ def upsert_unit(
 ) -> Unit:
     if kind not in UNIT_KINDS:
         raise invalid(f"单位类型无效 {kind} / Unknown unit kind", field="kind")
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    unit = db.session.scalar(_by_code(code))
     if unit is None:
         unit = Unit(code=code)
         db.session.add(unit)
@@ -23,8 +23,13 @@ def upsert_unit(
     return unit
 
 
+def _by_code(code: str):  # noqa: ANN202 - a Select
+    return select(Unit).where(Unit.code == code)
+
+
 def unit_by_code(code: str, field: str = "unit_code") -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    """The unit with this code, or 422 naming the field that carried it."""
+    unit = db.session.scalar(_by_code(code))
     if unit is None:
         raise invalid(f"责任单位 {code} 不存在 / Unknown unit {code}", field=field)
     return unit

@@ -10,7 +10,6 @@ from flask_smorest import Blueprint
 from ..access.auth import current_actor, public
 from ..errors import ApiError, not_found
 from ..extensions import db
-from ..http import commit
 from . import urls
 from .models import Photo
 from .service import ensure_derivatives, may_fetch, open_stored
@@ -59,10 +58,7 @@ def _send(stream, mimetype: str, etag: str, cache: str, filename: str | None = N
 
 def _derived(photo_id: int, variant: str):
     photo = _photo_for(photo_id, variant)
-    had_hash = photo.phash is not None
-    ensure_derivatives(photo)
-    if not had_hash:
-        commit()  # the perceptual hash was computed with the first decode
+    ensure_derivatives(photo)  # a first decode also computes the perceptual hash (committed)
     stream = open_stored(photo, derived_key(photo.sha256, variant))
     return _send(stream, "image/jpeg", f"{photo.sha256}-{variant}", DERIVED_CACHE)
 

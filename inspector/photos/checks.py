@@ -1,7 +1,8 @@
 """Does the photo fit the report? Pure: photos' EXIF facts and thresholds in, warnings out.
 
 A dispatcher sees these next to the report: a photo taken 3 km away or last week may be
-recycled evidence. They warn, they never block: EXIF can be missing or wrong on honest phones.
+recycled evidence. They never refuse a report (EXIF can be missing or wrong on honest phones);
+a report with one of CHECK_FAILURES waits for the dispatcher instead of being filed directly.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from typing import Any, Protocol
 
 from geopy.distance import geodesic
 
+from ..humanize import age_text, distance_text
 from ..timeutil import as_utc
 
+# Warnings that mean the photo failed the place or time check (not merely lacks EXIF).
+CHECK_FAILURES = ("gps_mismatch", "photo_too_old", "photo_time_in_future")
 # A camera clock a little ahead of the server is normal; hours ahead is a wrong clock or zone.
 FUTURE_TOLERANCE = timedelta(minutes=10)
 
@@ -49,11 +53,12 @@ def warnings_for(
         if None not in (lat, lon, photo.gps_lat, photo.gps_lon):
             far = distance_m((lat, lon), (photo.gps_lat, photo.gps_lon))  # type: ignore[arg-type]
             if far > limits.gps_mismatch_m:
+                zh, en = distance_text(far)
                 found.append(
                     {
                         "code": "gps_mismatch",
-                        "message": f"照片拍摄位置距上报位置约 {far:.0f} 米 / "
-                        f"Photo taken about {far:.0f} m from the reported position",
+                        "message": f"照片拍摄位置距上报位置约 {zh} / "
+                        f"Photo taken about {en} from the reported position",
                         "photo_index": index,
                         "distance_m": round(far, 1),
                         "limit_m": limits.gps_mismatch_m,
@@ -64,11 +69,11 @@ def warnings_for(
         age = reported_at - as_utc(photo.taken_at)
         hours = age.total_seconds() / 3600
         if hours > limits.max_age_h:
+            zh, en = age_text(hours)
             found.append(
                 {
                     "code": "photo_too_old",
-                    "message": f"照片拍摄于上报前约 {hours:.1f} 小时 / "
-                    f"Photo taken about {hours:.1f} h before the report",
+                    "message": f"照片拍摄于上报前约 {zh} / Photo taken about {en} before the report",
                     "photo_index": index,
                     "age_h": round(hours, 2),
                     "limit_h": limits.max_age_h,

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import func, or_, select
 from werkzeug.datastructures import FileStorage
 
 from ..access.actor import Actor
-from ..access.policy import can_see_case, can_see_original
+from ..access.facts import case_facts
+from ..access.policy import can_see_case, can_see_original, can_see_report
+from ..access.privacy import public_position
 from ..errors import ApiError, invalid
 from ..extensions import db
 from ..timeutil import iso_local
@@ -28,10 +31,9 @@ from .derive import VARIANTS, make_derivatives
 from .models import Photo
 from .similar import hamming, parts
 from .storage import FileSystemStorage, Storage, derived_key, original_key
-from .validate import inspect_image, invalid_image
+from .validate import Inspected, inspect_image, invalid_image
 
 MAX_FILES = 9
-API_PREFIX = "/api/v1"
 
 
 def storage() -> Storage:
@@ -48,9 +50,29 @@ def _read(upload: FileStorage, max_bytes: int) -> bytes:
     return upload.stream.read(max_bytes + 1) if upload and upload.stream else b""
 
 
-def accept_uploads(files: list[FileStorage], uploader_id: int | None) -> list[Photo]:
-    """Validate every file first (one bad file: ApiError, nothing stored), then store the
-    originals durably and add unattached Photo rows (flushed, not committed)."""
+@dataclass(frozen=True)
+class Upload:
+    """A checked upload not stored yet: what its header says, so position, place and time can be
+    checked (and the request refused) before any file is written."""
+
+    data: bytes
+    info: Inspected
+
+    @property
+    def gps_lat(self) -> float | None:
+        return self.info.meta.gps_lat
+
+    @property
+    def gps_lon(self) -> float | None:
+        return self.info.meta.gps_lon
+
+    @property
+    def taken_at(self) -> datetime | None:
+        return self.info.meta.taken_at
+
+
+def inspect_uploads(files: list[FileStorage]) -> list[Upload]:
+    """Validate every file (one bad file: ApiError) without storing anything."""
     cfg = current_app.config
     max_bytes = int(cfg["MAX_UPLOAD_MB"]) * 1024 * 1024
     # A browser form with no file chosen sends an empty part without a name: not a photo.
@@ -69,10 +91,19 @@ def accept_uploads(files: list[FileStorage], uploader_id: int | None) -> list[Ph
         except ApiError as exc:
             exc.details.setdefault("photo_index", index)
             raise
-        checked.append((data, info))
+        checked.append(Upload(data, info))
+    return checked
+
+
+def store_uploads(uploads: Sequence[Upload], uploader_id: int | None) -> list[Photo]:
+    """Store checked uploads durably and add unattached Photo rows (flushed, not committed).
+
+    Call it last, once everything about the request that can be checked has been: a refused
+    request must not leave files behind (anonymous callers could otherwise fill the disk)."""
     store = storage()
     photos = []
-    for position, (data, info) in enumerate(checked):
+    for position, upload in enumerate(uploads):
+        data, info = upload.data, upload.info
         sha = hashlib.sha256(data).hexdigest()
         key = original_key(sha)
         store.put(key, data, durable=True)  # on disk before the row exists
@@ -103,19 +134,24 @@ def accept_uploads(files: list[FileStorage], uploader_id: int | None) -> list[Ph
     return photos
 
 
+def accept_uploads(files: list[FileStorage], uploader_id: int | None) -> list[Photo]:
+    """Validate every file first (one bad file: ApiError, nothing stored), then store them."""
+    return store_uploads(inspect_uploads(files), uploader_id)
+
+
 def _thresholds() -> Thresholds:
     cfg = current_app.config
     return Thresholds(float(cfg["GPS_MISMATCH_M"]), float(cfg["PHOTO_MAX_AGE_H"]))
 
 
 def photo_warnings(
-    photos: Sequence[Photo], lat: float | None, lon: float | None, reported_at: datetime
+    photos: Sequence[Photo | Upload], lat: float | None, lon: float | None, reported_at: datetime
 ) -> list[dict[str, Any]]:
     """Warnings for dispatchers (gps_mismatch, photo_too_old, photo_time_in_future)."""
     return warnings_for(photos, lat, lon, reported_at, _thresholds())
 
 
-def position_from_photos(photos: Sequence[Photo]) -> tuple[float, float] | None:
+def position_from_photos(photos: Sequence[Photo | Upload]) -> tuple[float, float] | None:
     """(lat, lon) of the first photo with EXIF GPS: a report without device position may use it."""
     return first_position(photos)
 
@@ -123,19 +159,26 @@ def position_from_photos(photos: Sequence[Photo]) -> tuple[float, float] | None:
 def signed_url(photo: Photo, variant: str) -> str:
     ttl_s = float(current_app.config["PHOTO_URL_TTL_H"]) * 3600
     token = urls.sign(current_app.config["SECRET_KEY"], photo.id, variant, ttl_s)
-    return f"{API_PREFIX}/photos/{photo.id}/{urls.VARIANT_FILES[variant]}?sig={token}"
+    return url_for(f"photos.{variant}", photo_id=photo.id, sig=token)
 
 
-def photo_json(photo: Photo, *, original_allowed: bool) -> dict[str, Any]:
-    """Signed URLs: whoever gets this JSON may fetch the derivatives (and, staff, the original)."""
+def photo_json(photo: Photo, *, original_allowed: bool, public: bool) -> dict[str, Any]:
+    """Signed URLs: whoever gets this JSON may fetch the derivatives (and, staff, the original).
+
+    `public` (residents, volunteers, token holders): the EXIF position is rounded like every
+    other position they see (access.privacy), never the camera's exact fix."""
+    gps = None
+    if photo.gps_lat is not None and photo.gps_lon is not None:
+        lat, lon = photo.gps_lat, photo.gps_lon
+        if public:
+            lat, lon = public_position(lat, lon)
+        gps = {"lat": lat, "lon": lon}
     body: dict[str, Any] = {
         "id": photo.id,
         "url": signed_url(photo, "display"),
         "thumb_url": signed_url(photo, "thumb"),
         "taken_at": iso_local(photo.taken_at),
-        "exif_gps": (
-            {"lat": photo.gps_lat, "lon": photo.gps_lon} if photo.gps_lat is not None else None
-        ),
+        "exif_gps": gps,
     }
     if original_allowed:
         body["original_url"] = signed_url(photo, "original")
@@ -186,7 +229,7 @@ def open_stored(photo: Photo, key: str):  # noqa: ANN201 - a path or a binary fi
         raise missing_file(photo) from exc
 
 
-def case_of(photo: Photo):  # noqa: ANN201 - Case | None (workflow imports would be circular)
+def case_of(photo: Photo):  # noqa: ANN201 - a workflow Case or None (photos sit below workflow)
     if photo.report is not None and photo.report.case is not None:
         return photo.report.case
     if photo.event is not None:
@@ -198,18 +241,16 @@ def may_fetch(actor: Actor, photo: Photo, variant: str) -> bool:
     """For bearer requests without a signature: the same rules as the JSON that hands out URLs."""
     if actor.anonymous:
         return False
-    from ..workflow.facts import case_facts
-
     case = case_of(photo)
     facts = case_facts(case) if case is not None else None
     if variant == "original":
         return can_see_original(actor, facts)
+    report = photo.report
+    if report is not None:  # a report's photo: its reporter, or staff who see the case
+        return can_see_report(actor, facts, report.reporter_id == actor.account_id)
     if facts is not None and can_see_case(actor, facts):
         return True
-    report = photo.report
-    if report is not None and report.reporter_id == actor.account_id:
-        return True
-    return photo.report is None and photo.event is None and photo.uploaded_by_id == actor.account_id
+    return photo.event is None and photo.uploaded_by_id == actor.account_id
 
 
 def unreferenced_shas(shas: set[str]) -> set[str]:

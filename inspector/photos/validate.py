@@ -21,6 +21,18 @@ register_heif()
 
 MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "HEIF": "image/heic", "WEBP": "image/webp"}
 ALLOWED_FORMATS = tuple(MIME)
+# Derivatives are made on first view, in a web worker. A baseline JPEG is decoded DCT-scaled
+# (1/8 of the pixels at most), so its cost stays small up to MAX_IMAGE_PIXELS. PNG, WebP and
+# HEIC must be decoded whole, and a progressive JPEG keeps every DCT coefficient in memory; a
+# tiny file can declare a huge canvas (a 326 KB 8,900 x 8,900 PNG cost 3 s and +600 MB). These
+# caps keep any accepted photo within ~1 s of CPU and ~300 MB (bench/decode.py, README); they
+# still admit phone photos (12 and 24 MP HEIC, 4000 x 3000 WebP) and screenshots.
+FULL_DECODE_PIXELS = {
+    "PNG": 24_000_000,
+    "WEBP": 12_000_000,
+    "HEIF": 25_000_000,
+    "JPEG_PROGRESSIVE": 50_000_000,
+}
 # Recognised but refused: an image, just not one we accept (415, not "broken").
 _OTHER_IMAGES = (b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*", b"%PDF", b"\x00\x00\x01\x00")
 
@@ -79,6 +91,11 @@ def inspect_image(data: bytes, max_bytes: int, max_pixels: int, default_tz: tzin
         fmt = "JPEG" if image.format == "MPO" else (image.format or "")
         if fmt not in MIME:
             raise unsupported()
+        progressive = bool(image.info.get("progressive") or image.info.get("progression"))
+        limit = decode_limit(fmt, max_pixels, progressive)
+        if width * height > limit:
+            kind = "progressive JPEG" if progressive and fmt == "JPEG" else fmt
+            raise too_large(f"{kind} {width}×{height} > {limit} 像素 pixels")
         if not _complete(fmt, data):
             raise invalid_image("文件不完整 truncated")
         meta = _meta(image, default_tz)
@@ -157,3 +174,9 @@ def _jpeg_complete(data: bytes) -> bool:
             return data.find(b"\xff\xd9", pos + 2 + length) != -1
         pos += 2 + length
     return False
+
+
+def decode_limit(fmt: str, max_pixels: int, progressive: bool = False) -> int:
+    """The most pixels we accept in this format: what its derivatives may cost is bounded."""
+    key = "JPEG_PROGRESSIVE" if fmt == "JPEG" and progressive else fmt
+    return min(max_pixels, FULL_DECODE_PIXELS.get(key, max_pixels))

@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from ..access.auth import require_roles
 from ..access.roles import ADMIN, STAFF_ROLES
-from ..http import commit
 from ..pagination import PageArgs, paginate
 from .models import POINT_KINDS, EvaluationPoint
 from .service import point_json, upsert_point
@@ -31,7 +30,6 @@ class PointArgs(Schema):
 def create_point(args: dict):
     point = upsert_point(**args)
     body = point_json(point)
-    commit()
     return body, 201
 
 

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..access.actor import Actor
 from ..access.auth import current_actor, public, require_roles
+from ..access.facts import case_facts
 from ..access.limits import rate_limited
-from ..access.policy import can_see_case
+from ..access.policy import can_see_report
 from ..access.roles import ROLES
 from ..errors import ApiError, not_found
 from ..extensions import db
@@ -20,17 +20,16 @@ from ..grid.coords import SYSTEMS
 from ..pagination import PageArgs, paginate
 from ..schemas import CoordSysArgs, TrackingArgs
 from ..timeutil import utcnow
-from ..workflow.facts import case_facts
 from ..workflow.models import Case
 from ..workflow.present import report_json
 from .models import Report
 from .service import (
     ReportInput,
+    RetryProof,
     is_reporter,
     replay,
     report_by_token,
     submit_report,
-    tracking_token,
 )
 
 blp = Blueprint("reports", __name__, description="随手拍上报 / Reports")
@@ -44,6 +43,11 @@ class ReportForm(Schema):
     category_code = fields.String(load_default=None, validate=validate.Length(max=20))
     description = fields.String(load_default=None, validate=validate.Length(max=2000))
     client_id = fields.UUID(load_default=None)
+    # Anonymous phones: a random secret kept with the unsent report; a retry with the same
+    # client_id must send it again to get the first answer (and its tracking token) back.
+    retry_secret = fields.String(load_default=None, validate=validate.Length(min=16, max=128))
+    # Or the tracking token of the first answer, when the phone got it.
+    tracking_token = fields.String(load_default=None, validate=validate.Length(max=128))
     phone = fields.String(load_default=None, validate=validate.Regexp(r"^\+?[0-9][0-9 \-]{4,19}$"))
     source = fields.String(load_default=None)
     # The files arrive in request.files; this field only puts them into the OpenAPI document
@@ -60,7 +64,7 @@ class MyReportsArgs(PageArgs, CoordSysArgs):
 
 
 def _answer(report: Report, token: str | None, status: int):
-    body = report_json(report, current_actor())
+    body = report_json(report, current_actor(), token=token)
     if token:
         body["tracking_token"] = token
     return body, status
@@ -74,24 +78,20 @@ def create_report(form: dict):
     actor = current_actor()
     client_id = str(form["client_id"]) if form["client_id"] else None
     form.pop("photo", None)
+    proof = RetryProof(form["retry_secret"], form.pop("tracking_token"))
     data = ReportInput(**{**form, "client_id": client_id})
-    if client_id and (existing := replay(actor, client_id)) is not None:
-        return _answer(existing, _token_for(existing, actor), 200)
+    if client_id and (existing := replay(actor, client_id, proof)) is not None:
+        return _answer(*existing, 200)
     files = request.files.getlist("photo")
     try:
-        report, token = submit_report(actor, data, files, utcnow())
-        db.session.commit()
+        report, token = submit_report(actor, data, files, utcnow())  # flushes: the race shows here
     except IntegrityError as exc:  # the same client_id won a race on another process
         db.session.rollback()
-        existing = replay(actor, client_id) if client_id else None
+        existing = replay(actor, client_id, proof) if client_id else None
         if existing is None:
             raise ApiError(409, "conflict", "请重试 / please retry") from exc
-        return _answer(existing, _token_for(existing, actor), 200)
+        return _answer(*existing, 200)
     return _answer(report, token, 201)
-
-
-def _token_for(report: Report, actor: Actor) -> str | None:
-    return tracking_token(report) if actor.anonymous else None
 
 
 @blp.route("/reports/<int:report_id>", methods=["GET"])
@@ -102,10 +102,10 @@ def get_report(args: dict, report_id: int):
     report = db.session.get(Report, report_id)
     if report is None:
         raise not_found("上报 / Report")
-    staff = report.case is not None and can_see_case(actor, case_facts(report.case))
-    if not (staff or is_reporter(report, actor, args["token"])):
+    own = is_reporter(report, actor, args["token"])
+    if not can_see_report(actor, case_facts(report.case) if report.case else None, own):
         raise not_found("上报 / Report")
-    return report_json(report, actor)
+    return report_json(report, actor, token=args["token"])
 
 
 @blp.route("/reports/track", methods=["GET"])
@@ -116,7 +116,7 @@ def track_report(args: dict):
     report = report_by_token(args["token"]) if args["token"] else None
     if report is None:
         raise not_found("上报 / Report")
-    return report_json(report, current_actor())
+    return report_json(report, current_actor(), token=args["token"])
 
 
 @blp.route("/me/reports", methods=["GET"])

@@ -11,6 +11,7 @@ from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..timeutil import utcnow
 
+# Where a report came from, as dispatchers name it (`source_name` in report and case answers).
 SOURCES = {
     "patrol": "网格员巡查上报",
     "tip": "市民随手拍",

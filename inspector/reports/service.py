@@ -1,4 +1,8 @@
-"""随手拍 intake: a phone's report becomes a Report and a Case, exactly once per client_id."""
+"""随手拍 intake: a phone's report becomes a Report and a Case, exactly once per client_id.
+
+A retry with the same client_id gets the first answer only when it proves to be the same sender
+(`replay`): the same account, or, anonymous, the first upload's retry_secret or tracking token.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +18,21 @@ from werkzeug.datastructures import FileStorage
 
 from ..access.actor import Actor
 from ..access.roles import ADMIN, DISPATCHER, GRID_WORKER, RESIDENT, SUPERVISOR, VOLUNTEER
+from ..access.service import token_digest
 from ..categories.service import category_by_code
 from ..errors import ApiError
 from ..extensions import db
 from ..grid.address import address_for
 from ..grid.coords import to_wgs84
 from ..grid.service import Location, locate
-from ..photos.service import accept_uploads, photo_warnings, position_from_photos
+from ..photos.checks import CHECK_FAILURES
+from ..photos.service import (
+    Upload,
+    inspect_uploads,
+    photo_warnings,
+    position_from_photos,
+    store_uploads,
+)
 from ..points.service import point_at
 from ..workflow.models import Case
 from ..workflow.nearby import find_duplicate, find_recurrence
@@ -40,6 +52,7 @@ class ReportInput:
     category_code: str | None = None
     description: str | None = None
     client_id: str | None = None
+    retry_secret: str | None = None
     phone: str | None = None
     source: str | None = None
 
@@ -54,21 +67,25 @@ class Channel:
     photos_required: bool = True
 
 
-def tracking_token(report: Report) -> str:
-    """Derived from the phone's client_id when there is one, so a retried upload gets it again."""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"track:{report.client_id}".encode(), hashlib.sha256).hexdigest()[:32]
+def tracking_token(client_id: str | None, retry_secret: str | None) -> str:
+    """The anonymous reporter's key to his report.
 
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    Derived from client_id *and* the phone's retry_secret when the phone sent one, so that a
+    retried upload (whose first answer was lost) can be given the same token again; random
+    otherwise. Never derived from client_id alone: staff and logs may have seen a client_id.
+    """
+    if client_id and retry_secret:
+        key = current_app.config["SECRET_KEY"].encode()
+        message = f"track:{client_id}:{retry_secret}".encode()
+        return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+    return secrets.token_hex(16)
 
 
 def is_reporter(report: Report, actor: Actor, token: str | None) -> bool:
     """The account that sent it, or whoever holds its tracking token."""
     if actor.account_id is not None and report.reporter_id == actor.account_id:
         return True
-    return bool(token) and report.tracking_token_hash == token_hash(token)
+    return bool(token) and report.tracking_token_hash == token_digest(token)
 
 
 def report_by_client_id(client_id: str) -> Report | None:
@@ -76,17 +93,47 @@ def report_by_client_id(client_id: str) -> Report | None:
 
 
 def report_by_token(token: str) -> Report | None:
-    return db.session.scalar(select(Report).where(Report.tracking_token_hash == token_hash(token)))
+    return db.session.scalar(
+        select(Report).where(Report.tracking_token_hash == token_digest(token))
+    )
 
 
-def replay(actor: Actor, client_id: str) -> Report | None:
-    """The report a retry refers to; another caller's client_id is a conflict, never a leak."""
+@dataclass(frozen=True)
+class RetryProof:
+    """What an anonymous phone shows to be the sender of an earlier upload with its client_id."""
+
+    retry_secret: str | None = None
+    tracking_token: str | None = None
+
+
+def replay(actor: Actor, client_id: str, proof: RetryProof) -> tuple[Report, str | None] | None:
+    """(report, tracking token for an anonymous sender) that a retry refers to, or None.
+
+    A client_id alone proves nothing (staff have seen it, it may be in logs): the retry must come
+    from the same account, or, anonymous, carry the retry_secret or the tracking token of the
+    first upload. Anyone else gets 409 and neither the report nor its token.
+    """
     report = report_by_client_id(client_id)
     if report is None:
         return None
-    if report.reporter_id != actor.account_id:
-        raise ApiError(409, "client_id_conflict", "client_id 已被使用 / client_id already used")
-    return report
+    if actor.anonymous:
+        if report.reporter_id is None and report.tracking_token_hash:
+            for token in (proof.tracking_token, _derived_token(client_id, proof.retry_secret)):
+                if token and hmac.compare_digest(token_digest(token), report.tracking_token_hash):
+                    return report, token
+    elif report.reporter_id == actor.account_id:
+        return report, None
+    raise ApiError(
+        409,
+        "client_id_conflict",
+        "client_id 已被使用;匿名重发须带第一次的 retry_secret 或 tracking_token / "
+        "client_id already used; an anonymous retry must send the first upload's retry_secret "
+        "or tracking_token",
+    )
+
+
+def _derived_token(client_id: str, retry_secret: str | None) -> str | None:
+    return tracking_token(client_id, retry_secret) if retry_secret else None
 
 
 def _source(actor: Actor, requested: str | None) -> str:
@@ -99,15 +146,19 @@ def _source(actor: Actor, requested: str | None) -> str:
     return by_role.get(actor.role or RESIDENT, "patrol")
 
 
-def _initial_status(source: str, has_category: bool) -> str:
+def _initial_status(source: str, has_category: bool, warnings: list[dict]) -> str:
+    """Tips wait for the grid worker's on-site check; a grid worker's patrol report with a
+    category is filed at once, unless its photos fail the place or time check: then it waits
+    for the dispatcher (`new`) with the warnings, like any unverified evidence."""
     if source in ("tip", "volunteer"):
         return "verifying"
-    if source == "patrol" and has_category:
+    failed = any(w["code"] in CHECK_FAILURES for w in warnings)
+    if source == "patrol" and has_category and not failed:
         return "filed"
     return "new"
 
 
-def _position(data: ReportInput, photos: list) -> tuple[float, float, str]:
+def _position(data: ReportInput, photos: list[Upload]) -> tuple[float, float, str]:
     if data.lat is not None and data.lon is not None:
         lat, lon = to_wgs84(data.lat, data.lon, data.coord_sys)
         return lat, lon, "device"
@@ -137,15 +188,24 @@ def submit_report(
     now: datetime,
     channel: Channel | None = None,
 ) -> tuple[Report, str | None]:
-    """Store photos, place the report on the grid and open its case. Returns (report, token)."""
+    """Check, store photos, place the report on the grid and open its case.
+
+    Returns (report, tracking token for an anonymous sender). Every check that can refuse the
+    report (category, source, photos, position, city) runs before any photo file is written.
+    """
     category = category_by_code(data.category_code) if data.category_code else None
-    optional = channel is not None and not channel.photos_required
-    photos = [] if optional and not files else accept_uploads(files, actor.account_id)
-    lat, lon, position_source = _position(data, photos)
-    location = _locate(lat, lon)
     source = channel.source if channel else _source(actor, data.source)
-    status = channel.initial_status if channel else _initial_status(source, category is not None)
+    optional = channel is not None and not channel.photos_required
+    uploads = [] if optional and not files else inspect_uploads(files)
+    lat, lon, position_source = _position(data, uploads)
+    location = _locate(lat, lon)
+    warnings = photo_warnings(uploads, lat, lon, now)
+    if channel is not None:
+        status = channel.initial_status
+    else:
+        status = _initial_status(source, category is not None, warnings)
     cfg = current_app.config
+    photos = store_uploads(uploads, actor.account_id)
     report = Report(
         client_id=data.client_id,
         reporter_id=actor.account_id,
@@ -162,10 +222,8 @@ def submit_report(
     )
     token = None
     if actor.anonymous:
-        report.client_id = data.client_id or f"anon-{secrets.token_hex(16)}"
-        token = tracking_token(report)
-        report.tracking_token_hash = token_hash(token)
-    warnings = photo_warnings(photos, lat, lon, now)
+        token = tracking_token(data.client_id, data.retry_secret)
+        report.tracking_token_hash = token_digest(token)
     if location.snapped_m is not None:
         warnings.append(
             {
@@ -187,7 +245,7 @@ def submit_report(
         None,
         status,
         note=data.description,
-        data={"source": source, "warnings": [w["code"] for w in warnings]},
+        data=_report_event_data(source, status, category, warnings),
         photos=photos,
         at=now,
     )
@@ -195,6 +253,18 @@ def submit_report(
         case.filed_at = now
     db.session.flush()
     return report, token
+
+
+def _report_event_data(source: str, status: str, category, warnings: list) -> dict:  # noqa: ANN001
+    data: dict = {
+        "source": source,
+        "warnings": [w["code"] for w in warnings],
+        "category_code": category.code if category else None,  # replayed by `audit verify`
+    }
+    if source == "patrol" and category is not None and status == "new":
+        # Said in the timeline: why a grid worker's report was not filed at once.
+        data["held_for_review"] = [w["code"] for w in warnings if w["code"] in CHECK_FAILURES]
+    return data
 
 
 def _open_case(report: Report, location: Location, category, status: str, now: datetime) -> Case:  # noqa: ANN001

@@ -12,7 +12,6 @@ from ..access.roles import ADMIN, DISPATCHER, SUPERVISOR
 from ..categories.service import category_by_code
 from ..grid.coords import to_wgs84
 from ..grid.service import locate
-from ..http import commit
 from ..pagination import PageArgs, paginate
 from ..schemas import PositionArgs
 from .models import RoutingRule
@@ -51,7 +50,6 @@ def decide_view(args: dict):
 def create_rule(args: dict):
     rule = upsert_rule(args["category_code"], args["zone_code"], args["unit_code"])
     body = rule_json(rule)
-    commit()
     return body, 201
 
 

@@ -6,10 +6,8 @@ from sqlalchemy import select
 
 from ..categories.models import Category
 from ..categories.service import category_by_code
-from ..errors import invalid
 from ..extensions import db
-from ..grid.models import Zone
-from ..grid.service import Location
+from ..grid.service import Location, zone_by_code
 from ..org.models import Unit
 from ..org.service import unit_by_code
 from ..points.service import point_at
@@ -19,9 +17,7 @@ from .rules import Decision, decide
 
 def upsert_rule(category_code: str, zone_code: str, unit_code: str) -> RoutingRule:
     category = category_by_code(category_code)
-    zone = db.session.scalar(select(Zone).where(Zone.code == zone_code))
-    if zone is None:
-        raise invalid(f"区域 {zone_code} 不存在 / Unknown zone", field="zone_code")
+    zone = zone_by_code(zone_code)
     unit = unit_by_code(unit_code)
     rule = db.session.scalar(
         select(RoutingRule).where(

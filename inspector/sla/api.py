@@ -9,13 +9,12 @@ from sqlalchemy import exists, select
 from ..access.actor import Actor
 from ..access.auth import current_actor, require_roles
 from ..access.roles import DISPATCHER, SUPERVISOR, UNIT_STAFF
-from ..access.scopes import visible_cases
 from ..errors import not_found
 from ..extensions import db
-from ..http import commit
 from ..pagination import PageArgs, paginate
 from ..timeutil import iso_local
 from ..workflow.models import Case
+from ..workflow.scopes import visible_cases
 from .models import KINDS, Notification, NotificationRead
 from .rules import LEVEL_NAMES
 
@@ -104,5 +103,4 @@ def mark_read(notification_id: int):
         db.session.add(read)
         db.session.flush()
     body = notification_json(notification, read.read_at)
-    commit()
     return body

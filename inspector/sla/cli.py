@@ -22,7 +22,7 @@ from ..timeutil import parse_iso
 @with_appcontext
 def tick_command(now: str | None) -> None:
     """到期预警与超期督办 / Warn units before due time, escalate overdue cases."""
-    from .service import tick
+    from .jobs import tick
 
     try:
         moment = parse_iso(now) if now else None

@@ -16,13 +16,18 @@ KINDS = ("warn", "escalate")
 RECIPIENTS = ("unit", "unit_head")
 
 
+def _sql_list(values: tuple[str, ...]) -> str:
+    """('a', 'b'): the constraint text the migration wrote, made from the same tuple."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
 class Notification(db.Model):
     """A message to a unit (or to its head, for 挂牌督办). Read state is per account."""
 
     __tablename__ = "notification"
     __table_args__ = (
-        CheckConstraint("kind IN ('warn', 'escalate')", name="kind_known"),
-        CheckConstraint("recipient IN ('unit', 'unit_head')", name="recipient_known"),
+        CheckConstraint(f"kind IN {_sql_list(KINDS)}", name="kind_known"),
+        CheckConstraint(f"recipient IN {_sql_list(RECIPIENTS)}", name="recipient_known"),
         Index("ix_notification_unit_id_id", "unit_id", "id"),
     )
 

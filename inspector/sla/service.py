@@ -1,31 +1,24 @@
-"""Due times, overdue, and the periodic job (`flask --app inspector tick`): warn, then escalate.
+"""Due times, overdue, warnings and escalation; the periodic job that uses them is `jobs.tick`.
 
 The unit's clock runs only while a case is `dispatched`: `returned` (back to the dispatcher),
 `rectified` (waiting for the on-site check) and every later status stop it. After rework or an
 approved extension the workflow stores a new `due_at` (with `set_due`) and the case is
 `dispatched` again: a new due period, with its own warning and its own 督办.
 
-Several hosts may run `tick` at the same moment (cron everywhere). Each case is changed in its own
-short transaction through the Case.version optimistic lock: the second tick's UPDATE matches no
-row (it waits for the first one's row lock on PostgreSQL, for the write lock on SQLite), raises
-StaleDataError and is rolled back before it wrote any event or notification.
+Everything here flushes and never commits: the request owner (inspector/http.py) or the job
+owner (jobs.py) commits.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..access.actor import Actor
-from ..access.idempotency import purge_idempotency_records
 from ..extensions import db
 from ..timeutil import as_utc, iso_local, utcnow
 from ..workflow.models import Case
@@ -35,8 +28,6 @@ from . import schedule
 from .calendar import OfficeHours, add_work_time, work_time_between
 from .models import Notification
 from .rules import LEVEL_NAMES, LEVEL_NAMES_EN, PUBLICLY_SUPERVISED, next_level, should_warn
-
-log = logging.getLogger(__name__)
 
 _EXT = "inspector_sla"
 
@@ -50,10 +41,6 @@ def init_app(app: Flask) -> None:
     if float(app.config["SLA_WARN_WORK_HOURS"]) < 0:
         raise ValueError("SLA_WARN_WORK_HOURS 不能为负 / must not be negative")
     app.extensions[_EXT] = hours
-    from .cli import calendar_cli, tick_command
-
-    app.cli.add_command(tick_command)
-    app.cli.add_command(calendar_cli)
 
 
 def office_hours() -> OfficeHours:
@@ -115,7 +102,7 @@ def _hours_minutes(delta: timedelta) -> tuple[int, int]:
     return divmod(minutes, 60)
 
 
-def _warning_due(
+def warning_due(
     due_at: datetime, dispatched_at: datetime | None, now: datetime
 ) -> timedelta | None:
     """The working time left when it is time to warn (rules.should_warn), else None."""
@@ -132,7 +119,7 @@ def warn_case(case: Case, now: datetime) -> bool:
     """Warn the unit once per due period when little working time is left. Flushes only."""
     if case.status not in CLOCK_RUNNING or case.due_at is None or case.warned_at is not None:
         return False
-    remaining = _warning_due(case.due_at, case.dispatched_at, now)
+    remaining = warning_due(case.due_at, case.dispatched_at, now)
     if remaining is None:
         return False
     case.warned_at = now
@@ -165,12 +152,21 @@ def escalate_case(case: Case, now: datetime) -> int | None:
     return raise_escalation(case, None, now, overdue=True)
 
 
-def escalation_data(case: Case) -> dict[str, Any]:
-    """Raise the case one escalation level (rules.next_level); the `escalate` event's data.
+def escalate(case: Case, now: datetime, overdue: bool = False) -> dict[str, Any]:
+    """The one escalation step: level, notices; returns the `escalate` event's data. Flushes only.
 
     For the workflow's `escalate` action (a supervisor's 督办), whose handler returns the event
-    data, and for the job. `notify` is the unit head's name on 挂牌督办, else None.
+    data that `perform` records, and for the job (`raise_escalation` records it). The first flush
+    takes the row through the version check before anything else is written.
     """
+    data = _raise_level(case)
+    db.session.flush()
+    notify_escalation(case, data["level"], now, overdue)
+    return data
+
+
+def _raise_level(case: Case) -> dict[str, Any]:
+    """Raise the case one level (rules.next_level). `notify`: the head's name on 挂牌督办."""
     case.escalation_level = next_level(case.escalation_level or 0, case.overdue_count or 0)
     level = case.escalation_level
     unit = case.unit
@@ -218,16 +214,13 @@ def raise_escalation(
     note: str | None = None,
     overdue: bool = False,
 ) -> int:
-    """One whole escalation step: level, `escalate` event, notices. Flushes only.
+    """The job's escalation: `escalate`, then its `escalate` event. Flushes only.
 
-    The caller has already changed what it owns (overdue_count for the job). The first flush
-    takes the row through the version check before anything else is written.
+    The caller has already changed what it owns (overdue_count for the job).
     """
     now = as_utc(now or utcnow())
-    data = escalation_data(case)
-    db.session.flush()
+    data = escalate(case, now, overdue)
     append_event(case, actor, "escalate", case.status, case.status, note=note, data=data, at=now)
-    notify_escalation(case, data["level"], now, overdue)
     return data["level"]
 
 
@@ -253,79 +246,3 @@ def _notify(
         )
     )
     db.session.flush()
-
-
-def _candidates(now: datetime) -> tuple[int, list[int]]:
-    """(cases looked at, ids with something to do): decided on plain rows, without locking any."""
-    due_passed = Case.due_at < now
-    new_period = or_(Case.escalated_due_at.is_(None), Case.escalated_due_at != Case.due_at)
-    query = (
-        select(Case.id, Case.due_at, Case.dispatched_at)
-        .where(Case.status.in_(CLOCK_RUNNING), Case.due_at.is_not(None))
-        .where(or_(due_passed & new_period, ~due_passed & Case.warned_at.is_(None)))
-        .order_by(Case.id)
-    )
-    rows = db.session.execute(query).all()
-    todo = [
-        row.id
-        for row in rows
-        if as_utc(row.due_at) < now or _warning_due(row.due_at, row.dispatched_at, now)
-    ]
-    return len(rows), todo
-
-
-def _warn_missing_schedule(now: datetime) -> int:
-    """From 1 December, tell administrators (log, and the `tick` command's output) when next
-    year's official schedule is neither loaded nor in the package; 0 when all is well."""
-    year = schedule.missing_schedule_year(now, office_hours().tz)
-    if year is None:
-        return 0
-    log.warning(
-        "尚无 %s 年官方节假日安排,到期时间按法定节假日暂定;请用 calendar load 载入 / "
-        "no official holiday schedule for %s yet: due times are provisional; load it with "
-        "`flask --app inspector calendar load FILE`",
-        year,
-        year,
-    )
-    return year
-
-
-def tick(now: datetime | None = None) -> dict[str, int]:
-    """The periodic job: escalate overdue cases, warn those close to due. Commits per case.
-
-    It is the job's entry point (like a view), so it owns its transactions: one short one per
-    case, so that a lost race (another host's tick, a dispatcher's action) skips just that case.
-    """
-    now = as_utc(now or utcnow())
-    summary = {
-        "checked": 0,
-        "warned": 0,
-        "escalated": 0,
-        "supervised": 0,
-        "publicly_supervised": 0,
-        "skipped": 0,
-    }
-    summary["checked"], todo = _candidates(now)
-    for case_id in todo:
-        try:
-            case = db.session.get(Case, case_id)
-            level = escalate_case(case, now) if case else None
-            warned = bool(case) and level is None and warn_case(case, now)
-            db.session.commit()
-        except (StaleDataError, IntegrityError, OperationalError) as exc:
-            db.session.rollback()
-            summary["skipped"] += 1
-            log.info(
-                "tick: case %s changed concurrently, skipped (%s)", case_id, type(exc).__name__
-            )
-            continue
-        if level:
-            summary["escalated"] += 1
-            summary["supervised" if level == 1 else "publicly_supervised"] += 1
-        elif warned:
-            summary["warned"] += 1
-    # Housekeeping that belongs to the same periodic run: old Idempotency-Key answers.
-    summary["idempotency_purged"] = purge_idempotency_records(now)
-    summary["schedule_missing_year"] = _warn_missing_schedule(now)
-    db.session.commit()
-    return summary

@@ -12,18 +12,18 @@ from sqlalchemy.orm import selectinload
 
 from ..access.auth import current_actor, public, require_roles
 from ..access.idempotency import idempotent
+from ..access.policy import is_public
 from ..access.roles import ROLES
-from ..access.scopes import visible_cases
 from ..categories.models import Category
 from ..errors import invalid
 from ..grid.coords import SYSTEMS
 from ..grid.models import Zone
-from ..http import commit
 from ..org.models import Unit
 from ..pagination import PageArgs, paginate
 from ..schemas import CoordSysArgs, TrackingArgs
 from ..sla.service import overdue_clause
 from ..timeutil import utcnow
+from ..workflow.scopes import visible_cases
 from .models import STATUSES, Case
 from .present import case_json
 from .service import ActionInput, load_case, perform
@@ -52,6 +52,8 @@ class ActionArgs(Schema):
     lon = fields.Float(load_default=None, validate=validate.Range(min=-180, max=180))
     coord_sys = fields.String(load_default="wgs84", validate=validate.OneOf(SYSTEMS))
     token = fields.String(load_default=None)
+    # The case version the caller last saw (GET /cases/<id> `version`): stale -> 409 conflict.
+    version = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 @blp.route("/cases", methods=["GET"])
@@ -60,11 +62,10 @@ class ActionArgs(Schema):
 def list_cases(args: dict):
     actor = current_actor()
     # Load what each list row shows in four queries, not four per row (dashboards list 200).
-    query = (
-        select(Case)
-        .where(visible_cases(actor))
-        .options(*(selectinload(rel) for rel in (Case.category, Case.unit, Case.grid, Case.point)))
-    )
+    relations = [Case.category, Case.unit, Case.grid, Case.point]
+    if is_public(actor):  # their rows show their own report's description (case_json)
+        relations.append(Case.reports)
+    query = select(Case).where(visible_cases(actor)).options(*map(selectinload, relations))
     if args["status"]:
         query = query.where(Case.status == args["status"])
     if args["unit_code"]:
@@ -86,7 +87,7 @@ def list_cases(args: dict):
 @blp.arguments(TrackingArgs, location="query")
 def get_case(args: dict, case_id: int):
     actor = current_actor()
-    return case_json(load_case(case_id, actor, args["token"]), actor)
+    return case_json(load_case(case_id, actor, args["token"]), actor, token=args["token"])
 
 
 def _action_input() -> ActionInput:
@@ -121,6 +122,5 @@ def act_on_case(case_id: int, action: str):
     data = _action_input()
     case = load_case(case_id, actor, data.token)
     perform(case, actor, action, data, utcnow())
-    body = case_json(case, actor)
-    commit()
+    body = case_json(case, actor, token=data.token)
     return body

@@ -126,6 +126,24 @@ class CaseEvent(db.Model):
     photos = relationship("Photo", back_populates="event", order_by="Photo.position")
 
 
+class CaseAnchor(db.Model):
+    """The authenticated head of a case's timeline, rewritten in the transaction of each event.
+
+    The chain alone cannot show a cut tail (the shorter chain still links up); the anchor says
+    how many events there are and which digest is last, under an HMAC with the audit key, so
+    neither can be changed without the key. `legacy_count`: the first events, chained with plain
+    SHA-256 before revision 0003 (sealed by the migration), after which every digest is keyed.
+    """
+
+    __tablename__ = "case_anchor"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), primary_key=True)
+    event_count: Mapped[int] = mapped_column(Integer)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    legacy_count: Mapped[int] = mapped_column(Integer, default=0)
+    mac: Mapped[str] = mapped_column(String(64))
+
+
 class CaseCounter(db.Model):
     """Per-day sequence for human case numbers (2026112700042)."""
 

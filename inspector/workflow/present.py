@@ -7,22 +7,21 @@ from typing import Any
 from flask import has_request_context, request
 
 from ..access.actor import Actor
-from ..access.policy import can_see_original, can_see_phone
+from ..access.facts import case_facts
+from ..access.policy import can_see_original, can_see_phone, is_public
 from ..access.privacy import public_position
 from ..access.roles import PUBLIC_ROLES, ROLE_NAMES_ZH
 from ..errors import invalid
 from ..grid.coords import SYSTEMS, from_wgs84
 from ..photos.service import photo_json
-from ..reports.models import Report
+from ..reports.models import SOURCES, Report
+from ..reports.service import is_reporter
 from ..sla.service import is_overdue
 from ..timeutil import iso_local
-from .facts import case_facts
 from .models import Case, CaseEvent
-from .states import ACTION_ZH, STATUS_ZH
+from .states import ACTION_ZH, STATUS_ZH, allowed
 
-
-def _public(actor: Actor) -> bool:
-    return actor.anonymous or actor.role in PUBLIC_ROLES
+_public = is_public
 
 
 def output_coord_sys() -> str:
@@ -39,11 +38,24 @@ def _position(actor: Actor, lat: float, lon: float) -> tuple[float, float]:
     return from_wgs84(lat, lon, output_coord_sys())
 
 
-def _photos(photos, original: bool) -> list[dict]:  # noqa: ANN001
-    return [photo_json(p, original_allowed=original) for p in photos]
+def _photos(photos, original: bool, public: bool) -> list[dict]:  # noqa: ANN001
+    return [photo_json(p, original_allowed=original, public=public) for p in photos]
 
 
-def event_json(event: CaseEvent, actor: Actor, original: bool) -> dict[str, Any]:
+def event_json(
+    event: CaseEvent, actor: Actor, original: bool, own_reports: frozenset[int] = frozenset()
+) -> dict[str, Any]:
+    """One timeline step. A public caller sees his own report's step, the staff's steps and
+    their photos, but not another reporter's description or photos (after a merge the case
+    holds several reporters' steps)."""
+    public = _public(actor)
+    photos = list(event.photos)
+    note = event.note
+    if public:
+        others = [p for p in photos if p.report_id is not None and p.report_id not in own_reports]
+        photos = [p for p in photos if p not in others]
+        if event.action == "report" and (others or not photos):
+            note = None
     who: dict[str, Any] = {
         "role": event.actor_role,
         "role_name": ROLE_NAMES_ZH.get(event.actor_role or "", "系统"),
@@ -63,25 +75,30 @@ def event_json(event: CaseEvent, actor: Actor, original: bool) -> dict[str, Any]
         "action_name": ACTION_ZH.get(event.action, event.action),
         "from": event.from_status,
         "to": event.to_status,
-        "note": event.note,
+        "note": note,
         "data": data,
-        "photos": _photos(event.photos, original),
+        "photos": _photos(photos, original, public),
     }
 
 
-def report_json(report: Report, actor: Actor, with_case: bool = True) -> dict[str, Any]:
+def report_json(
+    report: Report, actor: Actor, with_case: bool = True, token: str | None = None
+) -> dict[str, Any]:
+    """The caller may see the report (policy.can_see_report); `token`: an anonymous
+    reporter's tracking token, which makes the report his own."""
     case = report.case
     facts = case_facts(case) if case else None
     original = can_see_original(actor, facts)
+    public = _public(actor)
     lat, lon = _position(actor, report.lat, report.lon) if report.lat is not None else (None, None)
     body: dict[str, Any] = {
         "id": report.id,
-        "client_id": report.client_id
-        if not _public(actor) or report.reporter_id == actor.account_id
-        else None,
+        # The phone's retry key: only its sender needs it (a retry is checked, see replay()).
+        "client_id": report.client_id if is_reporter(report, actor, token) else None,
         "status": case.status if case else "new",
         "status_name": STATUS_ZH[case.status] if case else STATUS_ZH["new"],
         "source": report.source,
+        "source_name": SOURCES.get(report.source),
         "lat": lat,
         "lon": lon,
         "accuracy_m": report.accuracy_m,
@@ -89,7 +106,7 @@ def report_json(report: Report, actor: Actor, with_case: bool = True) -> dict[st
         "description": report.description,
         "grid": {"code": report.grid.code, "name": report.grid.name} if report.grid else None,
         "created_at": iso_local(report.created_at),
-        "photos": _photos(report.photos, original),
+        "photos": _photos(report.photos, original, public),
         "warnings": report.warnings or [],
         "rating": report.rating,
     }
@@ -99,20 +116,46 @@ def report_json(report: Report, actor: Actor, with_case: bool = True) -> dict[st
         body["case"] = {"id": case.id, "number": case.number, "status": case.status}
         if case.status in ("rectified", "closed"):
             after = [e for e in case.events if e.action == "rectify"]
-            body["after_photos"] = _photos(after[-1].photos, original) if after else []
+            body["after_photos"] = _photos(after[-1].photos, original, public) if after else []
     else:
         body["case"] = None
     return body
 
 
-def case_json(case: Case, actor: Actor, full: bool = True) -> dict[str, Any]:
+def own_report_ids(case: Case, actor: Actor, token: str | None) -> frozenset[int]:
+    return frozenset(r.id for r in case.reports if is_reporter(r, actor, token))
+
+
+def actions_json(case: Case, actor: Actor, token: str | None = None) -> list[dict[str, str]]:
+    """What this caller may do now, named as the buttons are (ACTION_ZH)."""
+    from .service import roles_for  # service imports present's neighbours; keep the cycle out
+
+    names = allowed(
+        case.status, roles_for(actor, case, token), extension_pending=bool(case.extension_request)
+    )
+    return [{"action": a, "name": ACTION_ZH[a]} for a in names]
+
+
+def case_json(
+    case: Case, actor: Actor, full: bool = True, token: str | None = None
+) -> dict[str, Any]:
+    """A case as the caller may see it. Public callers (`token`: an anonymous reporter's) get
+    rounded positions and only their own reports: their own description, not the first
+    reporter's, when a merge brought them into someone else's case."""
     lat, lon = _position(actor, case.lat, case.lon)
+    public = _public(actor)
+    own = own_report_ids(case, actor, token) if public else frozenset()
+    description = case.description
+    if public:
+        mine = [r for r in case.reports if r.id in own]
+        description = mine[0].description if mine else None
     body: dict[str, Any] = {
         "id": case.id,
         "number": case.number,
         "status": case.status,
         "status_name": STATUS_ZH[case.status],
         "source": case.source,
+        "source_name": SOURCES.get(case.source),
         "category_code": case.category.code if case.category else None,
         "category_name": case.category.name if case.category else None,
         "unit_code": case.unit.code if case.unit else None,
@@ -123,7 +166,7 @@ def case_json(case: Case, actor: Actor, full: bool = True) -> dict[str, Any]:
         "address": case.address,
         "lat": lat,
         "lon": lon,
-        "description": case.description,
+        "description": description,
         "created_at": iso_local(case.created_at),
         "filed_at": iso_local(case.filed_at),
         "dispatched_at": iso_local(case.dispatched_at),
@@ -139,9 +182,13 @@ def case_json(case: Case, actor: Actor, full: bool = True) -> dict[str, Any]:
         "duplicate_of": case.duplicate_of_id,
         "recurrence_of": case.recurrence_of_id,
         "merged_into": case.merged_into_id,
+        # The optimistic lock: an action may send it back as `version` (stale -> 409).
+        "version": case.version,
     }
     if full:
         original = can_see_original(actor, case_facts(case))
-        body["reports"] = [report_json(r, actor, with_case=False) for r in case.reports]
-        body["timeline"] = [event_json(e, actor, original) for e in case.events]
+        reports = [r for r in case.reports if not public or r.id in own]
+        body["reports"] = [report_json(r, actor, with_case=False, token=token) for r in reports]
+        body["timeline"] = [event_json(e, actor, original, own) for e in case.events]
+        body["actions"] = actions_json(case, actor, token)
     return body

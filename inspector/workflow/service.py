@@ -9,24 +9,26 @@ from typing import Any
 from flask import current_app
 from geopy.distance import geodesic
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import FileStorage
 
 from ..access.actor import ANONYMOUS, Actor
+from ..access.facts import case_facts
 from ..access.policy import can_see_case
 from ..access.roles import GRID_WORKER
 from ..categories.service import category_by_code
-from ..errors import ApiError, invalid, not_found
+from ..errors import ApiError, changed_concurrently, invalid, not_found
 from ..extensions import db
 from ..grid.coords import to_wgs84
 from ..grid.service import location_of_grid
+from ..humanize import distance_text
 from ..org.models import Unit
 from ..org.service import unit_by_code
-from ..photos.service import accept_uploads
+from ..photos.service import Upload, inspect_uploads, store_uploads
 from ..reports.models import Report
 from ..reports.service import is_reporter
 from ..routing.service import route
-from ..sla.service import due_data, escalation_data, notify_escalation, set_due
-from .facts import case_facts
+from ..sla.service import due_data, escalate, set_due
 from .models import Case
 from .states import ACTION_ZH, OPEN, REPORTER, TransitionError, check
 from .timeline import append_event
@@ -48,7 +50,15 @@ class ActionInput:
     lon: float | None = None
     coord_sys: str = "wgs84"
     token: str | None = None
+    version: int | None = None  # the case version the caller saw; stale -> 409
     files: list[FileStorage] = field(default_factory=list)
+    # Filled by perform(): the cases named by CASE_ARGUMENTS, each already checked as visible.
+    cases: dict[str, Case] = field(default_factory=dict)
+
+
+# Per action, the arguments that name another case. perform() loads each through the same
+# visibility check as the path case (hidden answers like missing) and claims its version too.
+CASE_ARGUMENTS: dict[str, tuple[str, ...]] = {"merge": ("into",)}
 
 
 def load_case(case_id: int, actor: Actor, token: str | None = None) -> Case:
@@ -63,7 +73,8 @@ def _holds_token(case: Case, token: str | None) -> bool:
     return bool(token) and any(is_reporter(r, ANONYMOUS, token) for r in case.reports)
 
 
-def _roles(actor: Actor, case: Case, token: str | None) -> set[str]:
+def roles_for(actor: Actor, case: Case, token: str | None) -> set[str]:
+    """The caller's role, plus REPORTER when he (or his tracking token) reported this case."""
     roles = {actor.role} if actor.role else set()
     if any(is_reporter(r, actor, token) for r in case.reports):
         roles.add(REPORTER)
@@ -71,7 +82,9 @@ def _roles(actor: Actor, case: Case, token: str | None) -> set[str]:
 
 
 def perform(case: Case, actor: Actor, action: str, data: ActionInput, now: datetime) -> Case:
-    roles = _roles(actor, case, data.token)
+    """Every case action goes through here: transition table, referenced cases' visibility,
+    the optimistic version check (one winner among parallel actions), handler, timeline."""
+    roles = roles_for(actor, case, data.token)
     try:
         transition = check(action, case.status, roles)
     except TransitionError as exc:
@@ -87,6 +100,11 @@ def perform(case: Case, actor: Actor, action: str, data: ActionInput, now: datet
             f"案件当前状态不能{ACTION_ZH[action]} / {exc}",
             {"status": case.status},
         ) from exc
+    if data.version is not None and data.version != case.version:
+        raise changed_concurrently({"version": case.version})
+    data.cases = _referenced_cases(actor, action, data)
+    for claimed in sorted({case, *data.cases.values()}, key=lambda c: c.id):  # no deadlocks
+        claim(claimed)
     before = case.status
     handler = _HANDLERS[action]
     outcome = handler(case, actor, data, now) or {}
@@ -95,6 +113,41 @@ def perform(case: Case, actor: Actor, action: str, data: ActionInput, now: datet
     append_event(case, actor, action, before, case.status, data.note, outcome, photos, at=now)
     db.session.flush()
     return case
+
+
+def claim(case: Case) -> None:
+    """Take the case for this transaction: version N -> N+1 only if it is still N.
+
+    Every action claims, also those that change no case column (escalate, rate, notes...), so
+    two parallel actions on one case cannot both succeed: on PostgreSQL the second UPDATE waits
+    for the first one's row lock and then matches no row, on SQLite it waits for the write lock.
+    The loser gets 409 before it wrote anything.
+    """
+    seen = case.version
+    result = db.session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.version == seen)
+        .values(version=seen + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise changed_concurrently()
+    set_committed_value(case, "version", seen + 1)
+
+
+def _referenced_cases(actor: Actor, action: str, data: ActionInput) -> dict[str, Case]:
+    """The other cases the action's arguments name, visible to the caller, else 422 `into`:
+    a case he may not see answers exactly like one that does not exist."""
+    found = {}
+    for name in CASE_ARGUMENTS.get(action, ()):
+        case_id = getattr(data, name)
+        if case_id is None:
+            continue
+        other = db.session.get(Case, case_id) if isinstance(case_id, int) else None
+        if other is None or not can_see_case(actor, case_facts(other)):
+            raise invalid(f"目标案件不存在 / {name}: no such case", field=name)
+        found[name] = other
+    return found
 
 
 # ------------------------------------------------------------------ helpers
@@ -106,7 +159,7 @@ def _require_note(data: ActionInput, what: str) -> None:
 
 
 def _onsite(
-    case: Case, actor: Actor, data: ActionInput, photos: list, after: datetime | None
+    case: Case, actor: Actor, data: ActionInput, photos: list[Upload], after: datetime | None
 ) -> dict:
     """Where the caller stood: photo GPS first, then the phone's position; must be near the case."""
     limit = current_app.config["ONSITE_DISTANCE_M"]
@@ -125,10 +178,12 @@ def _onsite(
         )
     distance = geodesic(position, (case.lat, case.lon)).meters
     if distance > limit:
+        (far_zh, far_en), (limit_zh, limit_en) = distance_text(distance), distance_text(limit)
         raise ApiError(
             422,
             "not_on_site",
-            f"距案件位置{distance:.0f}米,超过{limit:.0f}米,请到现场操作 / {distance:.0f} m from the case, must be within {limit:.0f} m",
+            f"距案件位置{far_zh},超过{limit_zh},请到现场操作 / "
+            f"{far_en} from the case, must be within {limit_en}",
             {"distance_m": round(distance)},
         )
     for photo in photos:
@@ -146,12 +201,13 @@ def _onsite(
     return where
 
 
-def _photos(data: ActionInput, actor: Actor, required: bool) -> list:
+def _uploads(data: ActionInput, required: bool) -> list[Upload]:
+    """Checked, not stored: the on-site checks run on their EXIF before any file is written."""
     if not data.files:
         if required:
             raise ApiError(422, "photo_required", "需要上传现场照片 / a photo is required")
         return []
-    return accept_uploads(data.files, actor.account_id)
+    return inspect_uploads(data.files)
 
 
 def _set_due(case: Case, start: datetime) -> None:
@@ -162,9 +218,9 @@ def _set_due(case: Case, start: datetime) -> None:
 
 
 def _verify(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
-    photos = _photos(data, actor, required=False)
-    where = _onsite(case, actor, data, photos, after=None)
-    return {**where, "photos": photos}
+    uploads = _uploads(data, required=False)
+    where = _onsite(case, actor, data, uploads, after=None)
+    return {**where, "photos": store_uploads(uploads, actor.account_id)}
 
 
 def _file(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
@@ -251,22 +307,25 @@ def _deny_extension(case: Case, actor: Actor, data: ActionInput, now: datetime) 
 
 
 def _rectify(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
-    photos = _photos(data, actor, required=True)
-    where = _onsite(case, actor, data, photos, after=case.dispatched_at)
+    uploads = _uploads(data, required=True)
+    where = _onsite(case, actor, data, uploads, after=case.dispatched_at)
     case.rectified_at = now
     case.extension_request = None
+    photos = store_uploads(uploads, actor.account_id)
     return {**where, "on_time": case.due_at is None or now <= case.due_at, "photos": photos}
 
 
 def _check(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
     if data.passed is None:
         raise invalid("需要核查结论 passed=true/false / passed is required", field="passed")
-    photos = _photos(data, actor, required=False)
-    where = _onsite(case, actor, data, photos, after=None) if actor.role == GRID_WORKER else {}
+    uploads = _uploads(data, required=False)
+    where = _onsite(case, actor, data, uploads, after=None) if actor.role == GRID_WORKER else {}
+    if not data.passed:
+        _require_note(data, "核查不通过")
+    photos = store_uploads(uploads, actor.account_id) if uploads else []
     if data.passed:
         case.closed_at = now
         return {**where, "passed": True, "to": "closed", "photos": photos}
-    _require_note(data, "核查不通过")
     case.rework_count += 1
     case.rectified_at = None
     case.dispatched_at = now
@@ -296,10 +355,10 @@ def _reopen(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
 
 
 def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
-    if not isinstance(data.into, int):
+    target = data.cases.get("into")
+    if target is None:
         raise invalid("需要目标案件 into / into (case id) is required", field="into")
-    target = db.session.get(Case, data.into)
-    if target is None or target.id == case.id or target.status not in OPEN:
+    if target.id == case.id or target.status not in OPEN:
         raise invalid("目标案件无效或已办结 / into must be another open case", field="into")
     case.merged_into_id = target.id
     case.closed_at = now
@@ -320,18 +379,24 @@ def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
 
 
 def _escalate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
-    escalation = escalation_data(case)
-    notify_escalation(case, escalation["level"], now)
-    return escalation
+    return escalate(case, now)
 
 
 def _rate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
     if not isinstance(data.score, int) or not 1 <= data.score <= 5:
         raise invalid("评分须为1到5 / score must be 1-5", field="score")
     reports = [r for r in case.reports if is_reporter(r, actor, data.token)]
+    # One rating per report: a later one replaces it here, and the timeline keeps every rating
+    # (the first one too: 引导重评 must not quietly improve the indicator).
+    replaced = sorted({r.rating for r in reports if r.rating is not None})
     for report in reports:
         report.rating, report.rating_note, report.rated_at = data.score, data.note, now
-    return {"score": data.score, "satisfied": data.score >= 3}
+    # Named, so `audit verify` can hold each report's rating to its latest rate event.
+    ids = sorted(r.id for r in reports)
+    info: dict[str, Any] = {"score": data.score, "satisfied": data.score >= 3, "report_ids": ids}
+    if replaced:
+        info["replaces"] = replaced[0] if len(replaced) == 1 else replaced
+    return info
 
 
 def _void(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:

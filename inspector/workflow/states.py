@@ -13,10 +13,8 @@ from ..access.roles import (
     ADMIN,
     DISPATCHER,
     GRID_WORKER,
-    RESIDENT,
     SUPERVISOR,
     UNIT_STAFF,
-    VOLUNTEER,
 )
 
 OPEN = ("new", "verifying", "filed", "dispatched", "returned", "rectified")
@@ -93,13 +91,27 @@ TABLE: dict[str, Transition] = {
 }
 
 ACTIONS = tuple(TABLE)
-REPORTER_ROLES = (RESIDENT, VOLUNTEER, GRID_WORKER)
 
 
 class TransitionError(Exception):
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
         self.kind = kind  # "forbidden" | "invalid_transition" | "unknown_action"
+
+
+def allowed(status: str, roles: set[str], extension_pending: bool = False) -> list[str]:
+    """The actions these roles may take on a case in this status, in table order: the console
+    shows one button per action, so it must offer exactly what `check` would let through."""
+    found = []
+    for action, transition in TABLE.items():
+        if status not in transition.sources or not roles & set(transition.roles):
+            continue
+        if action in ("approve-extension", "deny-extension") and not extension_pending:
+            continue
+        if action == "request-extension" and extension_pending:
+            continue
+        found.append(action)
+    return found
 
 
 def check(action: str, status: str, roles: set[str]) -> Transition:

@@ -1,23 +1,31 @@
-"""The case timeline: append-only events, each hashed together with the previous event's hash.
+"""The case timeline: append-only events, each digest keyed (HMAC-SHA256 with the audit key) and
+chained to the previous event's digest; the case's anchor holds the authenticated head.
 
-`event_digest` and `verify_chain` are pure, so `audit verify` and the tests share them.
+Why keyed: anyone with write access to the database could recompute a plain SHA-256 chain after
+an edit. The audit key (INSPECTOR_AUDIT_KEY, or `instance/audit_key`) lives outside the database,
+so an edited event, a recomputed chain or a cut tail no longer verifies. Events written before
+revision 0003 keep their plain SHA-256 digests; the migration sealed each case's legacy head in
+its anchor under the key (`CaseAnchor.legacy_count`). The digests here are pure, so `audit verify`
+(workflow/audit.py) and the tests share them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import select
 
 from ..access.actor import Actor
+from ..errors import ApiError
 from ..extensions import db
 from ..timeutil import as_utc, utcnow
-from .models import Case, CaseEvent
+from .models import Case, CaseAnchor, CaseEvent
 
 GENESIS = "0" * 64
 
@@ -50,9 +58,30 @@ def event_payload(
     }
 
 
-def event_digest(prev_hash: str, payload: dict[str, Any]) -> str:
+def event_digest(prev_hash: str, payload: dict[str, Any], key: bytes | None) -> str:
+    """HMAC-SHA256 under the audit key; key None is the plain SHA-256 of events before 0003."""
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+    message = (prev_hash + canonical).encode()
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def anchor_mac(key: bytes, case_id: int, count: int, head: str, legacy_count: int) -> str:
+    """Authenticates a case's head; migration 0003 writes the same formula for existing cases."""
+    message = f"anchor|{case_id}|{count}|{head}|{legacy_count}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def audit_key() -> bytes:
+    return str(current_app.config["AUDIT_KEY"]).encode()
+
+
+def anchor_verifies(anchor: CaseAnchor, key: bytes) -> bool:
+    expected = anchor_mac(
+        key, anchor.case_id, anchor.event_count, anchor.head_hash, anchor.legacy_count
+    )
+    return hmac.compare_digest(expected, anchor.mac)
 
 
 def payload_of(event: CaseEvent) -> dict[str, Any]:
@@ -82,15 +111,24 @@ def append_event(
     photos: Iterable[Any] = (),
     at: datetime | None = None,
 ) -> CaseEvent:
-    """Add the next event of the case; the (case_id, seq) unique key refuses a forked history."""
+    """Add the next event of the case and move its anchor, in the caller's transaction.
+
+    The next seq and previous digest come from the anchor, never from the last stored row: a
+    timeline whose tail was cut keeps its gap (and the (case_id, seq) unique key still refuses a
+    forked history). An anchor that does not verify refuses the append, so new evidence is never
+    chained onto a history that may have been altered (and cannot launder it).
+    """
     db.session.flush()  # the case needs its id
-    last = db.session.execute(
-        select(CaseEvent.seq, CaseEvent.hash)
-        .where(CaseEvent.case_id == case.id)
-        .order_by(CaseEvent.seq.desc())
-        .limit(1)
-    ).first()
-    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    key = audit_key()
+    anchor = db.session.get(CaseAnchor, case.id)
+    if anchor is None:
+        if db.session.scalar(select(CaseEvent.id).where(CaseEvent.case_id == case.id).limit(1)):
+            raise _unverifiable(case)
+        anchor = CaseAnchor(case_id=case.id, event_count=0, head_hash=GENESIS, legacy_count=0)
+        db.session.add(anchor)
+    elif not anchor_verifies(anchor, key):
+        raise _unverifiable(case)
+    seq, prev = anchor.event_count + 1, anchor.head_hash
     at = at or utcnow()
     photos = list(photos)
     for position, photo in enumerate(photos):
@@ -120,52 +158,21 @@ def append_event(
         note=note,
         data=data or {},
         prev_hash=prev,
-        hash=event_digest(prev, payload),
+        hash=event_digest(prev, payload, key),
     )
     event.photos = photos
     db.session.add(event)
+    anchor.event_count, anchor.head_hash = seq, event.hash
+    anchor.mac = anchor_mac(key, case.id, seq, event.hash, anchor.legacy_count)
     db.session.flush()
     return event
 
 
-@dataclass(frozen=True)
-class ChainProblem:
-    case_id: int
-    seq: int
-    problem: str
-
-
-def verify_chain(
-    case_id: int, events: Sequence[tuple[int, str, str, dict[str, Any]]]
-) -> list[ChainProblem]:
-    """events: (seq, prev_hash, hash, payload) in seq order. Finds edits, gaps and re-linking."""
-    problems = []
-    prev = GENESIS
-    for expected_seq, (seq, prev_hash, stored, payload) in enumerate(events, start=1):
-        if seq != expected_seq:
-            problems.append(ChainProblem(case_id, seq, f"sequence gap: expected {expected_seq}"))
-        if prev_hash != prev:
-            problems.append(ChainProblem(case_id, seq, "prev_hash does not match previous event"))
-        if event_digest(prev_hash, payload) != stored:
-            problems.append(ChainProblem(case_id, seq, "content does not match its hash"))
-        prev = stored
-    return problems
-
-
-def verify_all() -> list[ChainProblem]:
-    """Check every case's chain (used by `flask --app inspector audit verify`)."""
-    problems: list[ChainProblem] = []
-    case_ids = db.session.scalars(select(Case.id).order_by(Case.id)).all()
-    for case_id in case_ids:
-        events = db.session.scalars(
-            select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)
-        ).all()
-        problems += verify_chain(
-            case_id, [(e.seq, e.prev_hash, e.hash, payload_of(e)) for e in events]
-        )
-    orphans = db.session.scalar(
-        select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id.not_in(select(Case.id)))
+def _unverifiable(case: Case) -> ApiError:
+    return ApiError(
+        409,
+        "timeline_unverifiable",
+        f"案件 {case.number} 的流水锚点校验失败(被改动、缺失或审计密钥不符),已停止追加,请运行 "
+        f"audit verify / the timeline anchor of case {case.number} does not verify (altered, "
+        "missing or a different INSPECTOR_AUDIT_KEY); nothing appended, run `audit verify`",
     )
-    if orphans:
-        problems.append(ChainProblem(0, 0, f"{orphans} events belong to no case"))
-    return problems

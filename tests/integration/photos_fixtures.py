@@ -8,22 +8,18 @@ import io
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from inspector.access.models import Account
 from inspector.extensions import db
 from inspector.grid.models import Zone
-from inspector.org.models import Unit
-from inspector.reports.models import Report
 from inspector.workflow.models import Case
+
+from .. import factories
+from ..factories import account_id  # noqa: F401 - photos tests import it from here
 
 COMMUNITY = "429901001001"  # the demo grid worker's community
 
 
 def upload(data: bytes, name: str = "IMG_0001.jpg", ctype: str = "image/jpeg") -> FileStorage:
     return FileStorage(stream=io.BytesIO(data), filename=name, content_type=ctype)
-
-
-def account_id(username: str) -> int:
-    return db.session.scalar(select(Account.id).where(Account.username == username))
 
 
 def make_case(photos: list, unit_code: str = "zfj", reporter: str | None = "resident") -> Case:
@@ -33,31 +29,6 @@ def make_case(photos: list, unit_code: str = "zfj", reporter: str | None = "resi
         .where(Zone.level == "grid", Zone.code.startswith(COMMUNITY))
         .order_by(Zone.code)
     )
-    community = grid.parent
-    subdistrict = community.parent
-    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
-    case = Case(
-        number=f"T{len(photos)}{photos[0].id:08d}",
-        status="dispatched",
-        source="tip",
-        unit_id=unit.id,
-        grid_id=grid.id,
-        community_id=community.id,
-        subdistrict_id=subdistrict.id,
-        district_id=subdistrict.parent_id,
-        lat=(grid.min_lat + grid.max_lat) / 2,
-        lon=(grid.min_lon + grid.max_lon) / 2,
-    )
-    report = Report(
-        source="tip",
-        reporter_id=account_id(reporter) if reporter else None,
-        lat=case.lat,
-        lon=case.lon,
-        grid_id=grid.id,
-        case=case,
-    )
-    db.session.add_all([case, report])
-    for photo in photos:
-        photo.report = report
-    db.session.flush()
+    case = factories.make_case(status="dispatched", grid_code=grid.code, unit_code=unit_code)
+    factories.make_report(case, reporter, photos=photos)
     return case

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from itertools import count
 
 from sqlalchemy import select
 
 from inspector.extensions import db
-from inspector.org.models import Unit
 from inspector.sla.calendar import CHINA
 from inspector.sla.service import set_due
-from inspector.workflow.models import Case, CaseEvent
+from inspector.workflow.models import CaseEvent
 
-_numbers = count(1)
+from ..factories import make_case
 
 
 def cn(text: str) -> datetime:
@@ -24,17 +22,9 @@ def dispatched_case(
     unit_code: str, at: datetime, value: int = 2, unit: str = "work_hours", status="dispatched"
 ) -> int:
     """A case dispatched to `unit_code` at `at` with a limit of value/unit; returns its id."""
-    owner = db.session.scalar(select(Unit).where(Unit.code == unit_code))
-    case = Case(
-        number=f"T{next(_numbers):012d}",
-        status=status,
-        source="patrol",
-        lat=30.1,
-        lon=114.2,
-        unit_id=owner.id,
-        dispatched_at=at,
+    case = make_case(
+        status=status, source="patrol", lat=30.1, lon=114.2, unit_code=unit_code, dispatched_at=at
     )
-    db.session.add(case)
     set_due(case, at, value, unit)
     db.session.commit()
     return case.id

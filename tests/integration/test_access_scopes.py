@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from inspector.access.facts import case_facts
 from inspector.access.models import Account
 from inspector.access.policy import can_see_case
-from inspector.access.scopes import visible_cases
 from inspector.access.service import actor_of
 from inspector.extensions import db
-from inspector.grid.models import Zone
-from inspector.org.models import Unit
-from inspector.reports.models import Report
-from inspector.workflow.facts import case_facts
 from inspector.workflow.models import Case
+from inspector.workflow.scopes import visible_cases
 
 from ..access_matrix import ACTORS, ANONYMOUS, EAST_GRID, WEST_GRID, World, plant_accounts
+from ..factories import make_case, make_report
 
 EXPECTED = {  # actor -> numbers of the cases it sees
     "resident": {"W1"},
@@ -34,24 +32,7 @@ EXPECTED = {  # actor -> numbers of the cases it sees
 
 
 def _case(number: str, grid_code: str, unit_code: str) -> Case:
-    grid = db.session.scalar(select(Zone).where(Zone.code == grid_code))
-    community = grid.parent
-    subdistrict = community.parent
-    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
-    case = Case(
-        number=number,
-        source="tip",
-        lat=30.64,
-        lon=113.13,
-        unit_id=unit.id,
-        grid_id=grid.id,
-        community_id=community.id,
-        subdistrict_id=subdistrict.id,
-        district_id=subdistrict.parent_id,
-    )
-    db.session.add(case)
-    db.session.flush()
-    return case
+    return make_case(number=number, grid_code=grid_code, unit_code=unit_code, lat=30.64, lon=113.13)
 
 
 def test_sql_scope_and_policy_agree(demo_app):
@@ -60,8 +41,7 @@ def test_sql_scope_and_policy_agree(demo_app):
         w1 = _case("W1", WEST_GRID, "zfj")
         _case("W2", WEST_GRID, "jjdd")
         _case("E1", EAST_GRID, "zfj")
-        resident = db.session.scalar(select(Account).where(Account.username == "resident"))
-        db.session.add(Report(source="tip", reporter_id=resident.id, case_id=w1.id))
+        make_report(w1, "resident")
         db.session.commit()
         cases = db.session.scalars(select(Case)).all()
         for name in ACTORS:

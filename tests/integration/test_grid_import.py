@@ -10,10 +10,9 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from inspector.grid.synthetic import voronoi_city
-
 from ..grid_data import feat, post, small_city, square
 from ..helpers import auth
+from ..synthetic_grid import voronoi_city
 
 
 @pytest.fixture

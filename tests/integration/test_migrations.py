@@ -57,6 +57,32 @@ def _check_0002_calendar(conn: Connection) -> None:
 CHECKS["0002"] = _check_0002_calendar
 
 
+def _check_0003(conn: Connection) -> None:
+    """Every existing case is sealed: its anchor counts its events, all of them legacy (plain
+    SHA-256), points at its last digest, under an HMAC with the audit key (written out here)."""
+    import hashlib
+    import hmac
+
+    events = conn.execute(
+        text("SELECT case_id, seq, hash FROM case_event ORDER BY case_id, seq")
+    ).all()
+    expected = {}
+    for case_id, _seq, digest in events:
+        count = expected.get(case_id, (0, ""))[0] + 1
+        expected[case_id] = (count, digest)
+    anchors = conn.execute(
+        text("SELECT case_id, event_count, head_hash, legacy_count, mac FROM case_anchor")
+    ).all()
+    assert len(anchors) == conn.execute(text('SELECT count(*) FROM "case"')).scalar_one() == 5
+    for case_id, count, head, legacy, mac in anchors:
+        assert (count, head) == expected[case_id] and legacy == count
+        message = f"anchor|{case_id}|{count}|{head}|{legacy}".encode()
+        assert mac == hmac.new(b"test-audit-key", message, hashlib.sha256).hexdigest()
+
+
+CHECKS["0003"] = _check_0003
+
+
 def _decode(value):
     if isinstance(value, dict) and "$dt" in value:
         return datetime.fromisoformat(value["$dt"])

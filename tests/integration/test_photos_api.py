@@ -24,10 +24,10 @@ HEIC = samples.heic(8)
 @pytest.fixture
 def case_photos(demo_app):
     """Two photos on a case of unit zfj in the demo grid worker's community; their JSON."""
-    with demo_app.app_context():
+    with demo_app.test_request_context():  # URLs are built by url_for, as in a request
         photos = accept_uploads([upload(ORIGINAL), upload(HEIC, "b.heic", "image/heic")], None)
         make_case(photos, unit_code="zfj")
-        bodies = [photo_json(p, original_allowed=True) for p in photos]
+        bodies = [photo_json(p, original_allowed=True, public=False) for p in photos]
         db.session.commit()
     return bodies
 

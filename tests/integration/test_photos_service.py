@@ -127,15 +127,15 @@ def test_warnings_and_position_use_the_config(app_factory) -> None:
 
 
 def test_photo_json_shape(demo_app) -> None:
-    with demo_app.app_context():
+    with demo_app.test_request_context():  # URLs are built by url_for, as in a request
         (photo,) = accept_uploads([upload(samples.jpeg())], None)
-        body = photo_json(photo, original_allowed=False)
+        body = photo_json(photo, original_allowed=False, public=False)
         assert set(body) == {"id", "url", "thumb_url", "taken_at", "exif_gps"}
         assert body["url"].startswith(f"/api/v1/photos/{photo.id}/display.jpg?sig=")
         assert body["thumb_url"].startswith(f"/api/v1/photos/{photo.id}/thumb.jpg?sig=")
         assert body["taken_at"] == "2026-11-27T09:30:00+08:00"
         assert body["exif_gps"] == {"lat": pytest.approx(30.64), "lon": pytest.approx(113.13)}
-        staff = photo_json(photo, original_allowed=True)
+        staff = photo_json(photo, original_allowed=True, public=False)
         assert staff["original_url"].startswith(f"/api/v1/photos/{photo.id}/original?sig=")
 
 

@@ -79,3 +79,32 @@ def test_size_limits_over_http(app_factory) -> None:
     response = _post(client, [(big, "big.png")])
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_small_file_huge_png_is_refused_at_upload(demo_app, demo_client) -> None:
+    """Issue 9: a ~330 KB 8,900 x 8,900 RGBA PNG cost 3 s and +600 MB on first view."""
+    response = _post(demo_client, [(samples.big_flat_png(), "screen.png")])
+    assert response.status_code == 413
+    error = response.get_json()["error"]
+    assert error["code"] == "image_too_large" and "PNG 8900×8900 > 24000000" in error["message"]
+    assert _stored(demo_app) == []
+
+
+def test_phone_photos_still_pass(demo_client) -> None:
+    """A 12 MP phone JPEG and a screenshot-sized RGBA PNG are accepted and derived."""
+    screenshot = Image.new("RGBA", (1290, 2796), (0, 0, 0, 0))  # iPhone 15 Pro Max screen
+    screenshot.paste((20, 120, 220, 255), (0, 0, 1290, 1398))  # top half blue, bottom clear
+    png = io.BytesIO()
+    screenshot.save(png, "PNG")
+    posted = _post(
+        demo_client,
+        [(samples.jpeg(1, size=(4032, 3024)), "IMG_0001.jpg"), (png.getvalue(), "shot.png")],
+    )
+    assert posted.status_code == 201, posted.get_json()
+    photos = posted.get_json()["photos"]
+    shown = [Image.open(io.BytesIO(demo_client.get(p["url"]).data)) for p in photos]
+    # 4032 x 3024 fits 1280 wide: 1280 x 960; 1290 x 2796 fits 1280 high: 591 x 1280.
+    assert [im.size for im in shown] == [(1280, 960), (591, 1280)]
+    top, bottom = shown[1].getpixel((295, 100)), shown[1].getpixel((295, 1200))
+    assert top[2] > 180 and top[0] < 60  # blue kept
+    assert min(bottom) > 240  # transparency shown on white

@@ -11,9 +11,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from inspector.errors import ApiError
 from inspector.extensions import db
 from inspector.grid.service import import_zones
-from inspector.models import Account, Case, CaseEvent, Unit
+from inspector.models import Account, CaseEvent, Unit
 from inspector.org.service import upsert_unit
 from inspector.workflow.models import AppendOnlyError
+
+from ..factories import make_case
 
 
 def test_migrations_and_models_do_not_drift(app):
@@ -87,9 +89,9 @@ def test_zone_parent_levels_are_enforced(app):
 
 def _case_with_event() -> CaseEvent:
     upsert_unit("u", "单位")
-    case = Case(number="2026112700001", status="new", source="patrol", lat=30.6, lon=113.1)
+    case = make_case(number="2026112700001", source="patrol", lat=30.6, lon=113.1)
     event = CaseEvent(case=case, seq=1, action="report", prev_hash="0" * 64, hash="1" * 64)
-    db.session.add_all([case, event])
+    db.session.add(event)
     db.session.flush()
     return event
 

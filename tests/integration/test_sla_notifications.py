@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from inspector.extensions import db
-from inspector.sla.service import set_due, tick
+from inspector.sla.jobs import tick
+from inspector.sla.service import set_due
 from inspector.workflow.models import Case
 
 from ..helpers import auth

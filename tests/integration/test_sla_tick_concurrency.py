@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from inspector.extensions import db
+from inspector.sla.jobs import tick
 from inspector.sla.models import Notification
-from inspector.sla.service import escalate_case, tick
+from inspector.sla.service import escalate_case
 from inspector.workflow.models import Case, CaseEvent
 
 from .sla_cases import cn, dispatched_case, events

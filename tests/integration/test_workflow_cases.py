@@ -71,9 +71,9 @@ def test_retry_with_same_client_id_returns_first_answer(demo_client, demo_app):
 
 
 def test_anonymous_retry_gets_its_tracking_token_again(demo_client):
-    client_id = new_client_id()
-    first = post_report(demo_client, None, client_id=client_id).get_json()
-    retry = post_report(demo_client, None, client_id=client_id).get_json()
+    client_id, secret = new_client_id(), "phone-kept-secret-0123456789"
+    first = post_report(demo_client, None, client_id=client_id, retry_secret=secret).get_json()
+    retry = post_report(demo_client, None, client_id=client_id, retry_secret=secret).get_json()
     assert retry["tracking_token"] == first["tracking_token"]
     tracked = demo_client.get(f"/api/v1/reports/track?token={first['tracking_token']}")
     assert tracked.get_json()["id"] == first["id"]

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from inspector.extensions import db
-from inspector.models import Account, Case, Category, Report, Unit, Zone
 from inspector.timeutil import utcnow
 from inspector.workflow.models import STATUSES
 from inspector.workflow.numbers import next_case_number
 from inspector.workflow.states import ACTIONS, REPORTER, TABLE
 
+from ..factories import make_case
 from ..helpers import auth
 from .flows import GRID, photo, spot
 
@@ -27,29 +25,21 @@ WITH_UNIT = ("dispatched", "returned", "rectified", "closed")
 
 def _make_case(status: str) -> int:
     now = utcnow()
-    grid = db.session.scalar(select(Zone).where(Zone.code == GRID))
     lat, lon = spot()
-    case = Case(
+    case = make_case(
         number=next_case_number(now),
         status=status,
-        source="tip",
-        category=db.session.scalar(select(Category).where(Category.code == "0101")),
-        unit=db.session.scalar(select(Unit).where(Unit.code == "zfj"))
-        if status in WITH_UNIT
-        else None,
-        grid_id=grid.id,
-        community_id=grid.parent_id,
+        category_code="0101",
+        unit_code="zfj" if status in WITH_UNIT else None,
+        grid_code=GRID,
         lat=lat,
         lon=lon,
+        reporter="resident",
         dispatched_at=now - timedelta(hours=1) if status in WITH_UNIT else None,
         due_at=now + timedelta(hours=3) if status in WITH_UNIT else None,
         extension_request={"value": 1, "unit": "work_days", "note": "x"}
         if status == "dispatched"
         else None,
-    )
-    resident = db.session.scalar(select(Account).where(Account.username == "resident"))
-    db.session.add(
-        Report(reporter_id=resident.id, source="tip", lat=lat, lon=lon, grid_id=grid.id, case=case)
     )
     db.session.commit()
     return case.id

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from inspector.access.auth import access_rule, ensure_visible, public, require_roles
-from inspector.errors import ApiError
+from inspector.access.auth import access_rule, public, require_roles
 
 
 def test_declarations_are_read_back():
@@ -23,10 +20,3 @@ def test_declarations_are_read_back():
     assert access_rule(open_view).public and access_rule(open_view).reason == "why"
     assert access_rule(staff_view).roles == {"admin", "dispatcher"}
     assert access_rule(bare_view) is None
-
-
-def test_hidden_is_404_not_403():
-    ensure_visible(True)
-    with pytest.raises(ApiError) as err:
-        ensure_visible(False, "案件 / Case")
-    assert err.value.status == 404 and err.value.code == "not_found"

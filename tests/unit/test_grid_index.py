@@ -8,7 +8,8 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from inspector.grid.index import PolygonIndex
-from inspector.grid.synthetic import voronoi_cells
+
+from ..synthetic_grid import voronoi_cells
 
 
 @pytest.fixture(scope="module")

@@ -67,3 +67,24 @@ def test_xmp_gps_in_the_original_is_not_copied() -> None:
     assert b"GPSLatitude" in out.getvalue()
     made = make_derivatives(out.getvalue())
     assert b"GPSLatitude" not in made.display and b"GPSLatitude" not in made.thumb
+
+
+def test_large_images_are_reduced_in_bands_with_alpha_on_white() -> None:
+    """Wider than 3 x 1280: box-reduced in bands of rows before LANCZOS; the result is the same
+    picture: opaque red left half, transparent right half (shown on white), green bottom rows."""
+    image = Image.new("RGBA", (8_000, 1_200), (0, 0, 0, 0))
+    image.paste((255, 0, 0, 255), (0, 0, 4_000, 1_200))
+    image.paste((0, 255, 0, 255), (0, 1_100, 8_000, 1_200))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    made = make_derivatives(out.getvalue())
+    display = Image.open(io.BytesIO(made.display))
+    assert display.size == (1280, 192)  # 8000 x 1200 scaled by 1280/8000
+    red, white, green = (
+        display.getpixel((320, 80)),
+        display.getpixel((960, 80)),
+        display.getpixel((960, 188)),
+    )
+    assert red[0] > 230 and red[1] < 30 and red[2] < 30
+    assert min(white) > 240
+    assert green[1] > 230 and green[0] < 30

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from inspector.errors import ApiError
-from inspector.photos.validate import inspect_image
+from inspector.photos.validate import decode_limit, inspect_image
 from tests import photo_samples as samples
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -107,3 +107,33 @@ def test_corrupt_exif_loses_metadata_not_the_photo() -> None:
     info = _inspect(bytes(data))
     assert info.format == "JPEG"
     assert info.meta.gps_lat is None
+
+
+def test_formats_decoded_whole_have_lower_pixel_caps() -> None:
+    """PNG, WebP, HEIC and progressive JPEG cannot be decoded at a reduced scale: a small file
+    declaring a huge canvas is refused from its header (413), long before any decoding."""
+    # 8,900 x 8,900 = 79,210,000 pixels: under the 80 MP cap, over PNG's 24,000,000.
+    with pytest.raises(ApiError) as caught:
+        _inspect(samples.bomb_png(8_900, 8_900))
+    assert (caught.value.status, caught.value.code) == (413, "image_too_large")
+    assert "PNG 8900×8900 > 24000000" in caught.value.message
+    # 9,000 x 6,000 = 54 MP: fine as a baseline JPEG (drafted), too many for a progressive one.
+    assert _inspect(samples.bomb_jpeg(9_000, 6_000)).width == 9_000
+    with pytest.raises(ApiError) as caught:
+        _inspect(samples.progressive_bomb_jpeg(9_000, 6_000))
+    assert "progressive JPEG 9000×6000 > 50000000" in caught.value.message
+    # The caps still take phone photos: 24 MP HEIC of an iPhone 15 (5712 x 4284 = 24,470,208),
+    # a 4000 x 3000 WebP (12,000,000 exactly) and a 5,000 x 4,800 screenshot-like PNG.
+    assert decode_limit("HEIF", 80_000_000) >= 5_712 * 4_284
+    assert decode_limit("WEBP", 80_000_000) >= 4_000 * 3_000
+    assert _inspect(samples.bomb_png(5_000, 4_800)).width == 5_000
+    # A stricter configured cap still wins.
+    assert decode_limit("PNG", 1_000_000) == 1_000_000
+
+
+def test_the_probes_png_is_refused() -> None:
+    data = samples.big_flat_png()
+    assert len(data) < 2 * MB  # a small file...
+    with pytest.raises(ApiError) as caught:
+        _inspect(data)  # ...that would have cost ~300 MB decoded
+    assert caught.value.code == "image_too_large" and "PNG 8900×8900" in caught.value.message

@@ -8,7 +8,15 @@ import pytest
 
 from inspector.access.roles import ROLES
 from inspector.workflow.models import STATUSES
-from inspector.workflow.states import ACTIONS, REPORTER, TABLE, TERMINAL, TransitionError, check
+from inspector.workflow.states import (
+    ACTIONS,
+    REPORTER,
+    TABLE,
+    TERMINAL,
+    TransitionError,
+    allowed,
+    check,
+)
 
 # The happy path of "问题交办—整改跟踪—验收销号", written as (status, action, role) -> status.
 HAPPY_PATH = [
@@ -66,3 +74,21 @@ def test_unknown_action():
     with pytest.raises(TransitionError) as err:
         check("teleport", "new", {"admin"})
     assert err.value.kind == "unknown_action"
+
+
+def test_allowed_lists_what_the_buttons_may_offer():
+    # Worked out from the table by hand: one console button per action.
+    assert allowed("filed", {"dispatcher"}) == ["reject", "dispatch", "merge", "void"]
+    assert allowed("dispatched", {"unit_staff"}) == ["return", "request-extension", "rectify"]
+    # A pending extension: the unit cannot ask twice; the dispatcher may decide it.
+    assert allowed("dispatched", {"unit_staff"}, extension_pending=True) == ["return", "rectify"]
+    assert allowed("dispatched", {"dispatcher"}) == ["merge", "void"]
+    assert allowed("dispatched", {"dispatcher"}, extension_pending=True) == [
+        "approve-extension",
+        "deny-extension",
+        "merge",
+        "void",
+    ]
+    assert allowed("closed", {"resident", REPORTER}) == ["reopen", "rate"]
+    assert allowed("closed", {"resident"}) == []
+    assert allowed("rectified", {"grid_worker"}) == ["check"]

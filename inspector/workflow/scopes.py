@@ -1,15 +1,19 @@
-"""The policy's rules as SQL filters, so lists never fetch what the caller may not see."""
+"""The access policy's rules as SQL filters on cases, next to the model they filter.
+
+Lists never fetch what the caller may not see; `tests/integration/test_access_scopes.py` checks
+that these filters and `access.policy` agree for every actor.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..access.actor import Actor
+from ..access.policy import CITYWIDE_ROLES
+from ..access.roles import GRID_WORKER, PUBLIC_ROLES, UNIT_STAFF
 from ..reports.models import Report
-from ..workflow.models import Case
-from .actor import Actor
-from .policy import CITYWIDE_ROLES
-from .roles import GRID_WORKER, PUBLIC_ROLES, UNIT_STAFF
+from .models import Case
 
 
 def _in_zones(zone_ids: frozenset[int]) -> ColumnElement[bool]:

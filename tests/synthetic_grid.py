@@ -1,4 +1,4 @@
-"""A generated city of irregular unit grids (Voronoi cells), for tests, benchmarks and load tests.
+"""A generated city of irregular unit grids (Voronoi cells), shared by tests and bench/grid.py.
 
 Real grids follow streets and are anything but squares; Voronoi cells of random seeds give the
 same irregular shapes, shared borders and many-vertex corners. ~100 m cells like 万米单元网格.

@@ -1,0 +1,115 @@
+"""HTML shells and their static files. Views only render templates: data comes from /api/v1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
+
+from ..access.auth import public
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+ASSET_MAX_AGE_S = 3600  # no fingerprinted names (no build step): an hour, then revalidate
+
+# Pages run only our own scripts and styles, talk only to our own API and show only our own
+# photos (plus blob: previews of the photos being taken). No inline script, no eval.
+PAGE_CSP = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' blob: data:",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+PERMISSIONS = "geolocation=(self), camera=(self), microphone=(), payment=()"
+SHELL = "页面外壳,不含数据;数据经 /api/v1 按令牌读取 / an HTML shell without data; the API decides"
+
+blp = Blueprint("web", __name__, template_folder="templates")
+
+
+@blp.after_request
+def _page_headers(response: Response) -> Response:
+    """Runs before the app-wide headers, which only fill what is still unset."""
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = PAGE_CSP
+        response.headers["Permissions-Policy"] = PERMISSIONS
+    return response
+
+
+def _page(template: str, script: str, **context) -> str:
+    """A shell and its one module script (which imports what it needs)."""
+    return render_template(template, script=script, **context)
+
+
+@blp.route("/")
+@public(SHELL)
+def home() -> str:
+    return _page("home.html", "home.js")
+
+
+@blp.route("/api/v1/")
+@public("接口目录,不含数据 / a directory of links, no data")
+def api_index() -> dict:
+    routes = {rule.rule for rule in current_app.url_map.iter_rules()}
+    return {
+        "name": "Inspector 随手拍城市巡查 API",
+        "openapi": "/api/v1/openapi.json",
+        "operations": sorted(p for p in ("/healthz", "/readyz") if p in routes),
+        "pages": {
+            "report": url_for("web.report"),
+            "mine": url_for("web.mine"),
+            "tasks": url_for("web.tasks"),
+            "console": url_for("web.console"),
+            "map": url_for("web.console_map"),
+        },
+    }
+
+
+@blp.route("/m/")
+@public(SHELL)
+def report() -> str:
+    return _page("m/report.html", "report.js")
+
+
+@blp.route("/m/mine")
+@public(SHELL)
+def mine() -> str:
+    return _page("m/mine.html", "mine.js")
+
+
+@blp.route("/m/tasks")
+@public(SHELL)
+def tasks() -> str:
+    return _page("m/tasks.html", "tasks.js")
+
+
+@blp.route("/console/")
+@public(SHELL)
+def console() -> str:
+    return _page("console/queue.html", "queue.js")
+
+
+@blp.route("/console/cases/<int:case_id>")
+@public(SHELL)
+def console_case(case_id: int) -> str:
+    return _page("console/case.html", "case.js", case_id=case_id)
+
+
+@blp.route("/console/map")
+@public(SHELL)
+def console_map() -> str:
+    return _page("console/map.html", "cmap.js")
+
+
+@blp.route("/assets/<path:filename>")
+@public("页面的脚本、样式和图标 / the pages' scripts, styles and icons")
+def asset(filename: str) -> Response:
+    response = send_from_directory(STATIC_DIR, filename, max_age=ASSET_MAX_AGE_S)
+    if filename.endswith(".js"):
+        response.mimetype = "text/javascript"  # ES modules need a JavaScript type
+    return response
