@@ -26,7 +26,7 @@ from .. import http
 from ..access.auth import public
 from ..access.limits import rate_limited
 from ..categories.models import Category
-from ..errors import ApiError
+from ..errors import PREFIX_HANDLERS, ApiError
 from ..extensions import db
 from ..timeutil import CHINA, utcnow
 from . import present
@@ -151,6 +151,12 @@ def http_error(exc: HTTPException) -> Response:
         headers["Retry-After"] = str(retry or 60)
     description = exc.description if status != 429 else "请求过于频繁 / too many requests"
     return open311_error(status, f"{exc.name}: {description}", headers)
+
+
+@blp.record_once
+def _own_routing_errors(state) -> None:  # noqa: ANN001 - flask BlueprintSetupState
+    """Unknown paths and methods under /open311/ match no view: errors.py asks us for those."""
+    state.app.extensions.setdefault(PREFIX_HANDLERS, []).append(("/open311/", http_error))
 
 
 @blp.before_request
