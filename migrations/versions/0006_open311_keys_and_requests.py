@@ -1,7 +1,7 @@
 """open311 keys and requests
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0007
 Create Date: 2026-11-28 13:55:35.532952
 
 """
@@ -13,7 +13,7 @@ import inspector.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0003'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
