@@ -20,10 +20,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from . import models  # noqa: F401 - register every table before migrations/create_all
     from .extensions import api, db, migrate
+    from .urls import BoundedInt, bounded_int_schema
 
+    # Ids in paths fit the database's 64-bit integers; a longer number is a 404, not a 500.
+    app.url_map.converters["int"] = BoundedInt
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
     api.init_app(app)
+    api.register_converter(BoundedInt, bounded_int_schema)
 
     from . import errors, input_guard
     from .access import auth, passwords
@@ -33,6 +37,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     for blueprint in _blueprints():
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
+    from .open311.api import blp as open311_blp
+
+    api.register_blueprint(open311_blp)  # /open311/v2/, its own prefix (api.md)
+
     from .web.pages import blp as pages_blp
 
     app.register_blueprint(pages_blp)  # HTML pages, outside the API prefix and its OpenAPI

@@ -84,8 +84,17 @@ def audit_verify() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from .open311.cli import open311_cli
     from .photos.cli import photos_cli
     from .sla.cli import calendar_cli, tick_command
 
-    for command in (demo_cli, accounts_cli, audit_cli, photos_cli, tick_command, calendar_cli):
+    for command in (
+        demo_cli,
+        accounts_cli,
+        audit_cli,
+        photos_cli,
+        tick_command,
+        calendar_cli,
+        open311_cli,
+    ):
         app.cli.add_command(command)

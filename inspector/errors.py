@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, has_request_context, jsonify, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -62,8 +62,17 @@ def error_response(
     return response
 
 
+# app.extensions key: [(path prefix, handler)] for APIs whose errors have another shape
+# (Open311 registers itself: errors must not import the APIs above it).
+PREFIX_HANDLERS = "inspector_error_prefix_handlers"
+
+
 def _http_error(exc: HTTPException):
     http.rollback()
+    if has_request_context():  # e.g. unknown paths under /open311/ answer in that API's shape
+        for prefix, handler in current_app.extensions.get(PREFIX_HANDLERS, ()):
+            if request.path.startswith(prefix):
+                return handler(exc)
     status = exc.code or 500
     code, message = _HTTP.get(status, ("http_error", exc.name))
     details: dict[str, Any] = {}

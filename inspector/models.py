@@ -3,6 +3,7 @@
 from .access.models import Account, AccountZone, ApiToken, IdempotencyRecord
 from .categories.models import Category
 from .grid.models import Zone
+from .open311.models import Open311Key, Open311Request
 from .org.models import Unit
 from .photos.models import Photo
 from .points.models import EvaluationPoint
@@ -28,6 +29,8 @@ __all__ = [
     "IdempotencyRecord",
     "Notification",
     "NotificationRead",
+    "Open311Key",
+    "Open311Request",
     "Photo",
     "Report",
     "Revision",

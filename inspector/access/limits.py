@@ -8,6 +8,7 @@ in the JSON error envelope. INSPECTOR_RATE_LIMITS=off switches all of it off.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from flask import Flask, current_app, request
@@ -21,6 +22,7 @@ from .auth import current_actor
 BUDGETS: dict[str, list[tuple[str, str]]] = {
     "login": [("ip", "LIMIT_LOGIN_IP"), ("username", "LIMIT_LOGIN_USER")],
     "submit": [("ip", "LIMIT_SUBMIT_IP"), ("account", "LIMIT_SUBMIT_ACCOUNT")],
+    "open311": [("api_key", "LIMIT_OPEN311_KEY")],
 }
 
 
@@ -45,10 +47,17 @@ def _key_username() -> str:
     return "user:" + (str(name).strip().lower()[:80] if name else "-")
 
 
+def _key_api_key() -> str:
+    """Open311 POSTs count per api_key (a hash of it: keys never sit in the limiter store)."""
+    key = request.values.get("api_key") or ""
+    return "open311:" + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
 KEY_FUNCS: dict[str, Callable[[], str]] = {
     "ip": _key_ip,
     "account": _key_account,
     "username": _key_username,
+    "api_key": _key_api_key,
 }
 
 

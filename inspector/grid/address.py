@@ -70,3 +70,32 @@ def address_for(location: Any, lat: float, lon: float) -> str:
         return fallback
     text = getattr(found, "address", None)
     return text.strip() if isinstance(text, str) and text.strip() else fallback
+
+
+def geocode(text: str) -> tuple[float, float]:
+    """WGS-84 (lat, lon) of an address typed by a person, through the configured GEOCODER.
+
+    Unlike `address_for` there is nothing to fall back to: without a geocoder, or when it finds
+    nothing, the caller is told so plainly (422); an unreachable geocoder is a 503."""
+    from ..errors import ApiError
+    from .coords import to_wgs84
+
+    made = geocoder_from_setting(current_app.config.get("GEOCODER") or "")
+    if made is None:
+        raise ApiError(
+            422,
+            "geocoder_not_configured",
+            "未配置地理编码服务,无法识别地址,请提供经纬度 / "
+            "no geocoder is configured (INSPECTOR_GEOCODER): send lat and long",
+        )
+    geocoder, system, _extra = made
+    try:
+        found = geocoder.geocode(text, exactly_one=True)
+    except Exception as exc:  # noqa: BLE001 - any geocoder failure is the service's, not the input's
+        log.warning("geocoding failed: %s", exc)
+        raise ApiError(
+            503, "geocoder_unavailable", "地理编码服务暂不可用 / the geocoder is unavailable"
+        ) from exc
+    if found is None:
+        raise ApiError(422, "address_not_found", f"找不到地址 {text} / address not found")
+    return to_wgs84(float(found.latitude), float(found.longitude), system)

@@ -57,6 +57,16 @@ class ReportInput:
     source: str | None = None
 
 
+@dataclass(frozen=True)
+class Channel:
+    """A trusted intake path other than the phone form (Open311...): the source it stamps and
+    its own rules. Chosen by code, never by a form field, so callers cannot claim it."""
+
+    source: str
+    initial_status: str
+    photos_required: bool = True
+
+
 def tracking_token(client_id: str | None, retry_secret: str | None) -> str:
     """The anonymous reporter's key to his report.
 
@@ -172,7 +182,11 @@ def _locate(lat: float, lon: float) -> Location:
 
 
 def submit_report(
-    actor: Actor, data: ReportInput, files: list[FileStorage], now: datetime
+    actor: Actor,
+    data: ReportInput,
+    files: list[FileStorage],
+    now: datetime,
+    channel: Channel | None = None,
 ) -> tuple[Report, str | None]:
     """Check, store photos, place the report on the grid and open its case.
 
@@ -180,12 +194,16 @@ def submit_report(
     report (category, source, photos, position, city) runs before any photo file is written.
     """
     category = category_by_code(data.category_code) if data.category_code else None
-    source = _source(actor, data.source)
-    uploads = inspect_uploads(files)
+    source = channel.source if channel else _source(actor, data.source)
+    optional = channel is not None and not channel.photos_required
+    uploads = [] if optional and not files else inspect_uploads(files)
     lat, lon, position_source = _position(data, uploads)
     location = _locate(lat, lon)
     warnings = photo_warnings(uploads, lat, lon, now)
-    status = _initial_status(source, category is not None, warnings)
+    if channel is not None:
+        status = channel.initial_status
+    else:
+        status = _initial_status(source, category is not None, warnings)
     cfg = current_app.config
     photos = store_uploads(uploads, actor.account_id)
     report = Report(

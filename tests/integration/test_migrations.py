@@ -33,6 +33,15 @@ DATA = Path(__file__).parents[1] / "migration_data" / "0001.json"
 CHECKS: dict[str, Callable[[Connection], None]] = {}
 
 
+def _open311_tables_start_empty(conn: Connection) -> None:
+    """0006 adds Open311 keys and requests: new, empty tables; no existing row changes."""
+    for table in ("open311_key", "open311_request"):
+        assert conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one() == 0
+
+
+CHECKS["0006"] = _open311_tables_start_empty
+
+
 def _check_0007(conn: Connection) -> None:
     """0007 adds the statistics indexes and an empty `bulletin` table; no row changes."""
     from sqlalchemy import inspect

@@ -23,3 +23,27 @@ def test_openapi_document_lists_contract_paths(client):
     schema = response.get_json()["components"]["schemas"][upload["schema"]["$ref"].split("/")[-1]]
     assert schema["properties"]["photo"]["items"]["format"] == "binary"
     assert {"lat", "lon", "client_id", "category_code"} <= set(schema["properties"])
+
+
+def test_openapi_document_is_valid_openapi_3_with_open311(client):
+    from openapi_spec_validator import validate
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    validate(document)  # raises on any violation of the OpenAPI 3 specification
+    assert document["openapi"].startswith("3.")
+    for path in (
+        "/open311/v2/discovery.{fmt}",
+        "/open311/v2/services.{fmt}",
+        "/open311/v2/services/{service_code}.{fmt}",
+        "/open311/v2/requests.{fmt}",
+        "/open311/v2/requests/{service_request_id}.{fmt}",
+        "/open311/v2/tokens/{token}.{fmt}",
+    ):
+        assert path in document["paths"], path
+    post = document["paths"]["/open311/v2/requests.{fmt}"]["post"]["requestBody"]["content"]
+    form = post["multipart/form-data"]["schema"]["$ref"].split("/")[-1]
+    properties = document["components"]["schemas"][form]["properties"]
+    assert {"api_key", "service_code", "lat", "long", "address_string", "media"} <= set(properties)
+    # Errors are documented as we answer them, not as flask-smorest's own error shape.
+    error = document["components"]["schemas"]["ErrorEnvelope"]
+    assert error["required"] == ["error"]
