@@ -67,12 +67,20 @@ def error_response(
 PREFIX_HANDLERS = "inspector_error_prefix_handlers"
 
 
-def _http_error(exc: HTTPException):
-    http.rollback()
-    if has_request_context():  # e.g. unknown paths under /open311/ answer in that API's shape
+def _prefix_handler(exc: Exception):
+    """The handler of an API with its own error shape whose path prefix this request has, for
+    errors raised before a view of it is known (unknown paths, the input guard)."""
+    if has_request_context():
         for prefix, handler in current_app.extensions.get(PREFIX_HANDLERS, ()):
             if request.path.startswith(prefix):
-                return handler(exc)
+                return handler
+    return None
+
+
+def _http_error(exc: HTTPException):
+    http.rollback()
+    if handler := _prefix_handler(exc):  # e.g. unknown paths under /open311/
+        return handler(exc)
     status = exc.code or 500
     code, message = _HTTP.get(status, ("http_error", exc.name))
     details: dict[str, Any] = {}
@@ -93,6 +101,8 @@ def _http_error(exc: HTTPException):
 
 def _api_error(exc: ApiError):
     http.rollback()
+    if handler := _prefix_handler(exc):  # e.g. the input guard on a path under /open311/
+        return handler(exc)
     return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
 
 

@@ -127,7 +127,16 @@ _STATUS = {401: 403, 409: 400, 422: 400}
 @blp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
     http.rollback()
+    return api_error(exc)
+
+
+def api_error(exc: ApiError) -> Response:
     return open311_error(_STATUS.get(exc.status, exc.status), exc.message, exc.headers)
+
+
+def prefix_error(exc: Exception) -> Response:
+    """Errors raised under /open311/ before one of our views is known (errors.py asks us)."""
+    return api_error(exc) if isinstance(exc, ApiError) else http_error(exc)
 
 
 @blp.errorhandler(HTTPException)
@@ -156,7 +165,7 @@ def http_error(exc: HTTPException) -> Response:
 @blp.record_once
 def _own_routing_errors(state) -> None:  # noqa: ANN001 - flask BlueprintSetupState
     """Unknown paths and methods under /open311/ match no view: errors.py asks us for those."""
-    state.app.extensions.setdefault(PREFIX_HANDLERS, []).append(("/open311/", http_error))
+    state.app.extensions.setdefault(PREFIX_HANDLERS, []).append(("/open311/", prefix_error))
 
 
 @blp.before_request
