@@ -21,11 +21,11 @@ from ..grid.models import Zone
 from ..org.models import Unit
 from ..pagination import PageArgs, paginate
 from ..schemas import CoordSysArgs, TrackingArgs
-from ..sla.service import overdue_clause
 from ..timeutil import utcnow
 from ..workflow.scopes import visible_cases
 from .models import STATUSES, Case
 from .present import case_json
+from .queries import overdue_clause
 from .service import ActionInput, load_case, perform
 
 blp = Blueprint("cases", __name__, description="案件办理 / Cases")

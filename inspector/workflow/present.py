@@ -16,7 +16,6 @@ from ..grid.coords import SYSTEMS, from_wgs84
 from ..photos.service import photo_json
 from ..reports.models import SOURCES, Report
 from ..reports.service import is_reporter
-from ..sla.service import is_overdue
 from ..timeutil import iso_local
 from .models import Case, CaseEvent
 from .states import ACTION_ZH, STATUS_ZH, allowed
@@ -174,7 +173,7 @@ def case_json(
         "due_provisional": bool(case.due_provisional),
         "rectified_at": iso_local(case.rectified_at),
         "closed_at": iso_local(case.closed_at),
-        "overdue": is_overdue(case),
+        "overdue": case.is_overdue(),
         "rework_count": case.rework_count,
         "return_count": case.return_count,
         "escalation_level": case.escalation_level,

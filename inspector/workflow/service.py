@@ -28,8 +28,8 @@ from ..photos.service import Upload, inspect_uploads, store_uploads
 from ..reports.models import Report
 from ..reports.service import is_reporter
 from ..routing.service import route
-from ..sla.service import due_data, escalate, set_due
 from .models import Case
+from .signals import request_escalation, start_due_period
 from .states import ACTION_ZH, OPEN, REPORTER, TransitionError, check
 from .timeline import append_event
 
@@ -210,8 +210,10 @@ def _uploads(data: ActionInput, required: bool) -> list[Upload]:
     return inspect_uploads(data.files)
 
 
-def _set_due(case: Case, start: datetime) -> None:
-    set_due(case, start, case.category.time_limit_value, case.category.time_limit_unit)
+def _start_due_period(case: Case, start: datetime) -> dict[str, Any]:
+    """The category's time limit from `start` (dispatch, rework, reopen); the SLA counts it."""
+    limit = case.category
+    return start_due_period(case, start, limit.time_limit_value, limit.time_limit_unit)
 
 
 # ------------------------------------------------------------------ handlers
@@ -258,8 +260,7 @@ def _dispatch(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dic
     case.unit = unit
     case.dispatched_at = now
     case.filed_at = case.filed_at or now
-    _set_due(case, now)
-    info.update(unit_code=unit.code, unit_name=unit.name, **due_data(case))
+    info.update(unit_code=unit.code, unit_name=unit.name, **_start_due_period(case, now))
     return info
 
 
@@ -294,9 +295,9 @@ def _approve_extension(case: Case, actor: Actor, data: ActionInput, now: datetim
     if not request:
         raise ApiError(409, "no_extension_pending", "没有待审批的延期申请 / no extension pending")
     start = max(case.due_at, now) if case.due_at else now
-    set_due(case, start, request["value"], request["unit"])
+    due = start_due_period(case, start, request["value"], request["unit"])
     case.extension_request = None
-    return {"value": request["value"], "unit": request["unit"], **due_data(case)}
+    return {"value": request["value"], "unit": request["unit"], **due}
 
 
 def _deny_extension(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
@@ -329,12 +330,11 @@ def _check(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
     case.rework_count += 1
     case.rectified_at = None
     case.dispatched_at = now
-    _set_due(case, now)
     return {
         **where,
         "passed": False,
         "to": "dispatched",
-        **due_data(case),
+        **_start_due_period(case, now),
         "photos": photos,
     }
 
@@ -350,8 +350,7 @@ def _reopen(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
     case.rectified_at = None
     case.rework_count += 1
     case.dispatched_at = now
-    _set_due(case, now)
-    return {**due_data(case), "unit_code": case.unit.code if case.unit else None}
+    return {**_start_due_period(case, now), "unit_code": case.unit.code if case.unit else None}
 
 
 def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
@@ -379,7 +378,7 @@ def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
 
 
 def _escalate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
-    return escalate(case, now)
+    return request_escalation(case, now)
 
 
 def _rate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
