@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..access.auth import current_actor, public, require_roles
-from ..access.facts import case_facts
+from ..access.facts import case_facts, is_reporter
 from ..access.limits import rate_limited
 from ..access.policy import can_see_report
 from ..access.roles import ROLES
@@ -21,12 +21,11 @@ from ..pagination import PageArgs, paginate
 from ..schemas import CoordSysArgs, TrackingArgs
 from ..timeutil import utcnow
 from ..workflow.models import Case
-from ..workflow.present import report_json
 from .models import Report
+from .present import report_json
 from .service import (
     ReportInput,
     RetryProof,
-    is_reporter,
     replay,
     report_by_token,
     submit_report,

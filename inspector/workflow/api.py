@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..access.actor import Actor
 from ..access.auth import current_actor, public, require_roles
 from ..access.idempotency import idempotent
 from ..access.policy import is_public
@@ -20,11 +21,12 @@ from ..grid.coords import SYSTEMS
 from ..grid.models import Zone
 from ..org.models import Unit
 from ..pagination import PageArgs, paginate
+from ..reports.present import report_json
 from ..schemas import CoordSysArgs, TrackingArgs
 from ..timeutil import utcnow
 from ..workflow.scopes import visible_cases
 from .models import STATUSES, Case
-from .present import case_json
+from .present import case_json, shown_reports
 from .queries import overdue_clause
 from .service import ActionInput, load_case, perform
 
@@ -87,7 +89,15 @@ def list_cases(args: dict):
 @blp.arguments(TrackingArgs, location="query")
 def get_case(args: dict, case_id: int):
     actor = current_actor()
-    return case_json(load_case(case_id, actor, args["token"]), actor, token=args["token"])
+    return _case_answer(load_case(case_id, actor, args["token"]), actor, args["token"])
+
+
+def _case_answer(case: Case, actor: Actor, token: str | None) -> dict[str, Any]:
+    """The full case: its own fields, timeline and actions, with the reports the caller sees."""
+    body = case_json(case, actor, token=token)
+    reports = shown_reports(case, actor, token)
+    body["reports"] = [report_json(r, actor, with_case=False, token=token) for r in reports]
+    return body
 
 
 def _action_input() -> ActionInput:
@@ -122,5 +132,4 @@ def act_on_case(case_id: int, action: str):
     data = _action_input()
     case = load_case(case_id, actor, data.token)
     perform(case, actor, action, data, utcnow())
-    body = case_json(case, actor, token=data.token)
-    return body
+    return _case_answer(case, actor, data.token)

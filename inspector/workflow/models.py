@@ -38,6 +38,17 @@ STATUSES = (
     "merged",
     "void",
 )
+# Where a case's first report came from, as dispatchers name it (`source_name` in report and case
+# answers); intake (reports/service.py) decides which source a report has.
+SOURCES = {
+    "patrol": "网格员巡查上报",
+    "tip": "市民随手拍",
+    "volunteer": "志愿者上报",
+    "hotline": "12345热线",
+    "covert": "暗访督查",
+    "media": "媒体曝光",
+}
+
 _STATUS_LIST = ", ".join(f"'{s}'" for s in STATUSES)
 
 

@@ -1,4 +1,4 @@
-"""Cases, reports and timelines as JSON, with fields shown or hidden by the policy."""
+"""Cases and timelines as JSON, with fields shown or hidden by the policy (reports: reports/present.py)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,15 @@ from typing import Any
 from flask import has_request_context, request
 
 from ..access.actor import Actor
-from ..access.facts import case_facts
-from ..access.policy import can_see_original, can_see_phone, is_public
+from ..access.facts import case_facts, is_reporter
+from ..access.policy import can_see_original, is_public
 from ..access.privacy import public_position
 from ..access.roles import PUBLIC_ROLES, ROLE_NAMES_ZH
 from ..errors import invalid
 from ..grid.coords import SYSTEMS, from_wgs84
 from ..photos.service import photo_json
-from ..reports.models import SOURCES, Report
-from ..reports.service import is_reporter
 from ..timeutil import iso_local
-from .models import Case, CaseEvent
+from .models import SOURCES, Case, CaseEvent
 from .states import ACTION_ZH, STATUS_ZH, allowed
 
 _public = is_public
@@ -31,13 +29,13 @@ def output_coord_sys() -> str:
     return system
 
 
-def _position(actor: Actor, lat: float, lon: float) -> tuple[float, float]:
+def shown_position(actor: Actor, lat: float, lon: float) -> tuple[float, float]:
     """Residents see positions snapped to a ~50 m cell; staff see them exactly."""
     lat, lon = public_position(lat, lon) if _public(actor) else (lat, lon)
     return from_wgs84(lat, lon, output_coord_sys())
 
 
-def _photos(photos, original: bool, public: bool) -> list[dict]:  # noqa: ANN001
+def shown_photos(photos, original: bool, public: bool) -> list[dict]:  # noqa: ANN001
     return [photo_json(p, original_allowed=original, public=public) for p in photos]
 
 
@@ -76,53 +74,21 @@ def event_json(
         "to": event.to_status,
         "note": note,
         "data": data,
-        "photos": _photos(photos, original, public),
+        "photos": shown_photos(photos, original, public),
     }
-
-
-def report_json(
-    report: Report, actor: Actor, with_case: bool = True, token: str | None = None
-) -> dict[str, Any]:
-    """The caller may see the report (policy.can_see_report); `token`: an anonymous
-    reporter's tracking token, which makes the report his own."""
-    case = report.case
-    facts = case_facts(case) if case else None
-    original = can_see_original(actor, facts)
-    public = _public(actor)
-    lat, lon = _position(actor, report.lat, report.lon) if report.lat is not None else (None, None)
-    body: dict[str, Any] = {
-        "id": report.id,
-        # The phone's retry key: only its sender needs it (a retry is checked, see replay()).
-        "client_id": report.client_id if is_reporter(report, actor, token) else None,
-        "status": case.status if case else "new",
-        "status_name": STATUS_ZH[case.status] if case else STATUS_ZH["new"],
-        "source": report.source,
-        "source_name": SOURCES.get(report.source),
-        "lat": lat,
-        "lon": lon,
-        "accuracy_m": report.accuracy_m,
-        "category_code": report.category.code if report.category else None,
-        "description": report.description,
-        "grid": {"code": report.grid.code, "name": report.grid.name} if report.grid else None,
-        "created_at": iso_local(report.created_at),
-        "photos": _photos(report.photos, original, public),
-        "warnings": report.warnings or [],
-        "rating": report.rating,
-    }
-    if can_see_phone(actor, facts):
-        body["phone"] = report.phone
-    if with_case and case is not None:
-        body["case"] = {"id": case.id, "number": case.number, "status": case.status}
-        if case.status in ("rectified", "closed"):
-            after = [e for e in case.events if e.action == "rectify"]
-            body["after_photos"] = _photos(after[-1].photos, original, public) if after else []
-    else:
-        body["case"] = None
-    return body
 
 
 def own_report_ids(case: Case, actor: Actor, token: str | None) -> frozenset[int]:
     return frozenset(r.id for r in case.reports if is_reporter(r, actor, token))
+
+
+def shown_reports(case: Case, actor: Actor, token: str | None = None) -> list:
+    """The case's reports this caller sees in it: all for staff, his own for a public caller.
+    (Their shape is reports/present.py's: the full answer is put together by the view.)"""
+    if not _public(actor):
+        return list(case.reports)
+    own = own_report_ids(case, actor, token)
+    return [r for r in case.reports if r.id in own]
 
 
 def actions_json(case: Case, actor: Actor, token: str | None = None) -> list[dict[str, str]]:
@@ -141,7 +107,7 @@ def case_json(
     """A case as the caller may see it. Public callers (`token`: an anonymous reporter's) get
     rounded positions and only their own reports: their own description, not the first
     reporter's, when a merge brought them into someone else's case."""
-    lat, lon = _position(actor, case.lat, case.lon)
+    lat, lon = shown_position(actor, case.lat, case.lon)
     public = _public(actor)
     own = own_report_ids(case, actor, token) if public else frozenset()
     description = case.description
@@ -186,8 +152,6 @@ def case_json(
     }
     if full:
         original = can_see_original(actor, case_facts(case))
-        reports = [r for r in case.reports if not public or r.id in own]
-        body["reports"] = [report_json(r, actor, with_case=False, token=token) for r in reports]
         body["timeline"] = [event_json(e, actor, original, own) for e in case.events]
         body["actions"] = actions_json(case, actor, token)
     return body

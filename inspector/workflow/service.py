@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import FileStorage
 
 from ..access.actor import ANONYMOUS, Actor
-from ..access.facts import case_facts
+from ..access.facts import case_facts, is_reporter
 from ..access.policy import can_see_case
 from ..access.roles import GRID_WORKER
 from ..categories.service import category_by_code
@@ -25,8 +25,6 @@ from ..humanize import distance_text
 from ..org.models import Unit
 from ..org.service import unit_by_code
 from ..photos.service import Upload, inspect_uploads, store_uploads
-from ..reports.models import Report
-from ..reports.service import is_reporter
 from ..routing.service import route
 from .models import Case
 from .signals import request_escalation, start_due_period
@@ -361,9 +359,9 @@ def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
         raise invalid("目标案件无效或已办结 / into must be another open case", field="into")
     case.merged_into_id = target.id
     case.closed_at = now
-    moved = [r.id for r in case.reports]
-    db.session.execute(update(Report).where(Report.case_id == case.id).values(case_id=target.id))
-    db.session.expire(case, ["reports"])
+    moved = sorted(r.id for r in case.reports)
+    for report in list(case.reports):  # through the relationship: workflow names no Report model
+        report.case = target
     append_event(
         target,
         actor,
