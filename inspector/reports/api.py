@@ -62,8 +62,8 @@ class MyReportsArgs(PageArgs, CoordSysArgs):
     pass
 
 
-def _answer(report: Report, token: str | None, status: int):
-    body = report_json(report, current_actor(), token=token)
+def _answer(report: Report, token: str | None, status: int, coord_sys: str):
+    body = report_json(report, current_actor(), coord_sys, token=token)
     if token:
         body["tracking_token"] = token
     return body, status
@@ -73,14 +73,15 @@ def _answer(report: Report, token: str | None, status: int):
 @public("随手拍: residents may report without an account / anonymous reports are allowed")
 @rate_limited("submit")
 @blp.arguments(ReportForm, location="form", content_type="multipart/form-data")
-def create_report(form: dict):
+@blp.arguments(CoordSysArgs, location="query", as_kwargs=True)  # the answer's map system
+def create_report(form: dict, coord_sys: str):
     actor = current_actor()
     client_id = str(form["client_id"]) if form["client_id"] else None
     form.pop("photo", None)
     proof = RetryProof(form["retry_secret"], form.pop("tracking_token"))
     data = ReportInput(**{**form, "client_id": client_id})
     if client_id and (existing := replay(actor, client_id, proof)) is not None:
-        return _answer(*existing, 200)
+        return _answer(*existing, 200, coord_sys)
     files = request.files.getlist("photo")
     try:
         report, token = submit_report(actor, data, files, utcnow())  # flushes: the race shows here
@@ -89,8 +90,8 @@ def create_report(form: dict):
         existing = replay(actor, client_id, proof) if client_id else None
         if existing is None:
             raise ApiError(409, "conflict", "请重试 / please retry") from exc
-        return _answer(*existing, 200)
-    return _answer(report, token, 201)
+        return _answer(*existing, 200, coord_sys)
+    return _answer(report, token, 201, coord_sys)
 
 
 @blp.route("/reports/<int:report_id>", methods=["GET"])
@@ -104,7 +105,7 @@ def get_report(args: dict, report_id: int):
     own = is_reporter(report, actor, args["token"])
     if not can_see_report(actor, case_facts(report.case) if report.case else None, own):
         raise not_found("上报 / Report")
-    return report_json(report, actor, token=args["token"])
+    return report_json(report, actor, args["coord_sys"], token=args["token"])
 
 
 @blp.route("/reports/track", methods=["GET"])
@@ -115,7 +116,7 @@ def track_report(args: dict):
     report = report_by_token(args["token"]) if args["token"] else None
     if report is None:
         raise not_found("上报 / Report")
-    return report_json(report, current_actor(), token=args["token"])
+    return report_json(report, current_actor(), args["coord_sys"], token=args["token"])
 
 
 @blp.route("/me/reports", methods=["GET"])
@@ -133,4 +134,4 @@ def my_reports(args: dict):
             selectinload(Report.case).selectinload(Case.reports),
         )
     )
-    return paginate(query, Report.id, args, lambda r: report_json(r, actor))
+    return paginate(query, Report.id, args, lambda r: report_json(r, actor, args["coord_sys"]))

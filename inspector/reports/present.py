@@ -15,7 +15,11 @@ from .models import Report
 
 
 def report_json(
-    report: Report, actor: Actor, with_case: bool = True, token: str | None = None
+    report: Report,
+    actor: Actor,
+    coord_sys: str,
+    with_case: bool = True,
+    token: str | None = None,
 ) -> dict[str, Any]:
     """The caller may see the report (policy.can_see_report); `token`: an anonymous
     reporter's tracking token, which makes the report his own."""
@@ -24,7 +28,9 @@ def report_json(
     original = can_see_original(actor, facts)
     public = is_public(actor)
     lat, lon = (
-        shown_position(actor, report.lat, report.lon) if report.lat is not None else (None, None)
+        shown_position(actor, report.lat, report.lon, coord_sys)
+        if report.lat is not None
+        else (None, None)
     )
     body: dict[str, Any] = {
         "id": report.id,

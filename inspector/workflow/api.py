@@ -81,7 +81,9 @@ def list_cases(args: dict):
     if args["overdue"] is not None:
         late = overdue_clause()
         query = query.where(late if args["overdue"] else ~late)
-    return paginate(query, Case.id, args, lambda c: case_json(c, actor, full=False))
+    return paginate(
+        query, Case.id, args, lambda c: case_json(c, actor, args["coord_sys"], full=False)
+    )
 
 
 @blp.route("/cases/<int:case_id>", methods=["GET"])
@@ -89,14 +91,17 @@ def list_cases(args: dict):
 @blp.arguments(TrackingArgs, location="query")
 def get_case(args: dict, case_id: int):
     actor = current_actor()
-    return _case_answer(load_case(case_id, actor, args["token"]), actor, args["token"])
+    case = load_case(case_id, actor, args["token"])
+    return _case_answer(case, actor, args["coord_sys"], args["token"])
 
 
-def _case_answer(case: Case, actor: Actor, token: str | None) -> dict[str, Any]:
+def _case_answer(case: Case, actor: Actor, coord_sys: str, token: str | None) -> dict[str, Any]:
     """The full case: its own fields, timeline and actions, with the reports the caller sees."""
-    body = case_json(case, actor, token=token)
+    body = case_json(case, actor, coord_sys, token=token)
     reports = shown_reports(case, actor, token)
-    body["reports"] = [report_json(r, actor, with_case=False, token=token) for r in reports]
+    body["reports"] = [
+        report_json(r, actor, coord_sys, with_case=False, token=token) for r in reports
+    ]
     return body
 
 
@@ -126,10 +131,11 @@ def _action_input() -> ActionInput:
 @public(
     "an anonymous reporter rates or reopens with his tracking token; the table decides the rest"
 )
+@blp.arguments(CoordSysArgs, location="query", as_kwargs=True)
 @idempotent
-def act_on_case(case_id: int, action: str):
+def act_on_case(case_id: int, action: str, coord_sys: str):
     actor = current_actor()
     data = _action_input()
     case = load_case(case_id, actor, data.token)
     perform(case, actor, action, data, utcnow())
-    return _case_answer(case, actor, data.token)
+    return _case_answer(case, actor, coord_sys, data.token)

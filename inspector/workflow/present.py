@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import has_request_context, request
-
 from ..access.actor import Actor
 from ..access.facts import case_facts, is_reporter
 from ..access.policy import can_see_original, is_public
 from ..access.privacy import public_position
 from ..access.roles import PUBLIC_ROLES, ROLE_NAMES_ZH
-from ..errors import invalid
-from ..grid.coords import SYSTEMS, from_wgs84
+from ..grid.coords import from_wgs84
 from ..photos.service import photo_json
 from ..timeutil import iso_local
 from .models import SOURCES, Case, CaseEvent
@@ -21,18 +18,11 @@ from .states import ACTION_ZH, STATUS_ZH, allowed
 _public = is_public
 
 
-def output_coord_sys() -> str:
-    """Answers are WGS-84 unless the query asks `coord_sys=gcj02|bd09` (api.md, for web maps)."""
-    system = request.args.get("coord_sys", "wgs84") if has_request_context() else "wgs84"
-    if system not in SYSTEMS:
-        raise invalid("coord_sys 须为 wgs84、gcj02 或 bd09 / unknown coord_sys", field="coord_sys")
-    return system
-
-
-def shown_position(actor: Actor, lat: float, lon: float) -> tuple[float, float]:
-    """Residents see positions snapped to a ~50 m cell; staff see them exactly."""
+def shown_position(actor: Actor, lat: float, lon: float, coord_sys: str) -> tuple[float, float]:
+    """Residents see positions snapped to a ~50 m cell; staff see them exactly. `coord_sys`:
+    the answer's map system, as the view parsed it from the query (api.md: WGS-84 by default)."""
     lat, lon = public_position(lat, lon) if _public(actor) else (lat, lon)
-    return from_wgs84(lat, lon, output_coord_sys())
+    return from_wgs84(lat, lon, coord_sys)
 
 
 def shown_photos(photos, original: bool, public: bool) -> list[dict]:  # noqa: ANN001
@@ -102,12 +92,12 @@ def actions_json(case: Case, actor: Actor, token: str | None = None) -> list[dic
 
 
 def case_json(
-    case: Case, actor: Actor, full: bool = True, token: str | None = None
+    case: Case, actor: Actor, coord_sys: str, full: bool = True, token: str | None = None
 ) -> dict[str, Any]:
     """A case as the caller may see it. Public callers (`token`: an anonymous reporter's) get
     rounded positions and only their own reports: their own description, not the first
     reporter's, when a merge brought them into someone else's case."""
-    lat, lon = shown_position(actor, case.lat, case.lon)
+    lat, lon = shown_position(actor, case.lat, case.lon, coord_sys)
     public = _public(actor)
     own = own_report_ids(case, actor, token) if public else frozenset()
     description = case.description
