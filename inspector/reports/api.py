@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from ..access.auth import current_actor, public, require_roles
 from ..access.facts import case_facts, is_reporter
@@ -20,9 +18,9 @@ from ..grid.coords import SYSTEMS
 from ..pagination import PageArgs, paginate
 from ..schemas import CoordSysArgs, TrackingArgs
 from ..timeutil import utcnow
-from ..workflow.models import Case
 from .models import Report
 from .present import report_json
+from .queries import own_reports
 from .service import (
     ReportInput,
     RetryProof,
@@ -124,14 +122,5 @@ def track_report(args: dict):
 @blp.arguments(MyReportsArgs, location="query")
 def my_reports(args: dict):
     actor = current_actor()
-    query = (
-        select(Report)
-        .where(Report.reporter_id == actor.account_id)
-        .options(
-            selectinload(Report.photos),
-            selectinload(Report.grid),
-            selectinload(Report.category),
-            selectinload(Report.case).selectinload(Case.reports),
-        )
-    )
+    query = own_reports(actor)
     return paginate(query, Report.id, args, lambda r: report_json(r, actor, args["coord_sys"]))
