@@ -17,6 +17,34 @@ from .states import ACTION_ZH, STATUS_ZH, allowed
 
 _public = is_public
 
+# Field views per audience (as CTFd's schemas declare `views`): the one place that says which
+# fields of a case answer and of a timeline event's data a public caller (resident, volunteer,
+# anonymous reporter: policy.is_public) gets. "staff" sees every field (None). Values the public
+# does get are still shaped for them below (rounded position, own description, own reports).
+PUBLIC_CASE_FIELDS = frozenset({
+    "id", "number", "status", "status_name", "source", "source_name",
+    "category_code", "category_name", "unit_code", "unit_name", "grid_code", "grid_name",
+    "point_code", "address", "lat", "lon", "description",
+    "created_at", "filed_at", "dispatched_at", "due_at", "due_provisional", "rectified_at",
+    "closed_at", "overdue", "rework_count", "return_count", "escalation_level",
+    "duplicate_of", "recurrence_of", "merged_into", "version",
+})  # fmt: skip
+# Not extension_request: a unit's request and its note are between the unit and the dispatcher.
+PUBLIC_EVENT_DATA = frozenset({"level_name", "passed", "score", "unit_name"})
+CASE_VIEWS: dict[str, frozenset[str] | None] = {"staff": None, "public": PUBLIC_CASE_FIELDS}
+EVENT_DATA_VIEWS: dict[str, frozenset[str] | None] = {"staff": None, "public": PUBLIC_EVENT_DATA}
+
+
+def audience(actor: Actor) -> str:
+    """The field view that applies to this caller: "public" or "staff"."""
+    return "public" if _public(actor) else "staff"
+
+
+def in_view(body: dict[str, Any], views: dict[str, frozenset[str] | None], actor: Actor) -> dict:
+    """The fields of `body` that the caller's audience sees."""
+    keep = views[audience(actor)]
+    return dict(body) if keep is None else {k: v for k, v in body.items() if k in keep}
+
 
 def shown_position(actor: Actor, lat: float, lon: float, coord_sys: str) -> tuple[float, float]:
     """Residents see positions snapped to a ~50 m cell; staff see them exactly. `coord_sys`:
@@ -49,11 +77,7 @@ def event_json(
     }
     if not _public(actor) and event.actor is not None and event.actor_role not in PUBLIC_ROLES:
         who["name"] = event.actor.display_name or event.actor.username
-    data = dict(event.data or {})
-    if _public(actor):
-        data = {
-            k: v for k, v in data.items() if k in ("level_name", "passed", "score", "unit_name")
-        }
+    data = in_view(event.data or {}, EVENT_DATA_VIEWS, actor)
     return {
         "seq": event.seq,
         "at": iso_local(event.at),
@@ -140,6 +164,7 @@ def case_json(
         # The optimistic lock: an action may send it back as `version` (stale -> 409).
         "version": case.version,
     }
+    body = in_view(body, CASE_VIEWS, actor)
     if full:
         original = can_see_original(actor, case_facts(case))
         body["timeline"] = [event_json(e, actor, original, own) for e in case.events]
