@@ -14,9 +14,10 @@ from .idempotency import idempotent
 from .limits import rate_limited
 from .models import Account
 from .policy import can_see_account_phone
+from .present import account_json
 from .queries import account_list
 from .roles import ADMIN, ROLES
-from .service import account_json, create_account, login, revoke_token, set_active
+from .service import create_account, login, revoke_token, set_active
 
 blp = Blueprint("auth", __name__, description="登录、令牌与账号 / Authentication and accounts")
 

@@ -13,8 +13,8 @@ from ..extensions import db
 from ..pagination import PageArgs, paginate
 from ..timeutil import iso_local
 from .models import KINDS, Notification, NotificationRead
+from .present import notification_json
 from .queries import notification_list, read_times, visible_notifications
-from .rules import LEVEL_NAMES
 
 blp = Blueprint("notifications", __name__, description="通知 / Notifications")
 
@@ -25,23 +25,6 @@ class NotificationArgs(PageArgs):
     unread = fields.Boolean(load_default=False)
     kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
     case_id = fields.Integer(load_default=None)
-
-
-def notification_json(n: Notification, read_at=None) -> dict:
-    return {
-        "id": n.id,
-        "created_at": iso_local(n.created_at),
-        "kind": n.kind,
-        "level": n.level,
-        "level_name": LEVEL_NAMES.get(n.level) if n.level else None,
-        "recipient": n.recipient,
-        "recipient_name": n.recipient_name,
-        "message": n.message,
-        "case": {"id": n.case_id, "number": n.case.number if n.case else None},
-        "unit_code": n.unit.code if n.unit else None,
-        "read": read_at is not None,
-        "read_at": iso_local(read_at),
-    }
 
 
 @blp.route("/notifications", methods=["GET"])
