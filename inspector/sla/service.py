@@ -1,9 +1,11 @@
-"""Due times, overdue, warnings and escalation; the periodic job that uses them is `jobs.tick`.
+"""Due times, warnings and escalation; the periodic job that uses them is `jobs.tick`.
 
 The unit's clock runs only while a case is `dispatched`: `returned` (back to the dispatcher),
-`rectified` (waiting for the on-site check) and every later status stop it. After rework or an
-approved extension the workflow stores a new `due_at` (with `set_due`) and the case is
-`dispatched` again: a new due period, with its own warning and its own 督办.
+`rectified` (waiting for the on-site check) and every later status stop it. On dispatch, rework,
+reopen or an approved extension the workflow announces a new due period
+(`workflow.signals.due_period_started`) and `set_due` below stores the new `due_at`: a new due
+period, with its own warning and its own 督办. A supervisor's 督办 arrives the same way
+(`escalation_requested`). The workflow never imports this module.
 
 Everything here flushes and never commits: the request owner (inspector/http.py) or the job
 owner (jobs.py) commits.
