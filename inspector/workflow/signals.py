@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from blinker import Namespace, Signal
+from blinker import NamedSignal, Namespace
 
 from .models import Case
 
@@ -26,7 +26,7 @@ due_period_started = _signals.signal("due-period-started")
 escalation_requested = _signals.signal("escalation-requested")
 
 
-def _sole_answer(signal: Signal, case: Case, **kwargs: Any) -> Any:  # noqa: ANN401
+def _sole_answer(signal: NamedSignal, case: Case, **kwargs: Any) -> Any:  # noqa: ANN401
     """Send and return the one receiver's answer; no receiver is a wiring error, not a silence."""
     answers = signal.send(case, **kwargs)
     if len(answers) != 1:
