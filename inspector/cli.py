@@ -69,9 +69,10 @@ audit_cli = AppGroup("audit", help="审计 / Audit")
 def audit_verify() -> None:
     """Recompute every case timeline's keyed chain, its anchored head, and the case rows and
     ratings it implies; exit 1 when anything disagrees."""
+    from .reports.audit import verify_ratings
     from .workflow.audit import verify_all
 
-    problems = verify_all()
+    problems = verify_all() + verify_ratings()
     for p in problems:
         click.echo(p.describe(), err=True)
     if problems:

@@ -5,11 +5,9 @@ from __future__ import annotations
 from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
 from ..extensions import db
 from ..http import commit_step
-from ..org.models import Unit
 from ..pagination import PageArgs, paginate
 from ..timeutil import iso_local, utcnow
 from .auth import bearer_token, current_actor, public, require_roles
@@ -18,8 +16,10 @@ from .limits import rate_limited
 from .lockout import claim_attempt
 from .models import Account
 from .policy import can_see_account_phone
+from .present import account_json
+from .queries import account_list
 from .roles import ADMIN, ROLES
-from .service import account_json, create_account, login, revoke_token, set_active
+from .service import create_account, login, revoke_token, set_active
 
 blp = Blueprint("auth", __name__, description="登录、令牌与账号 / Authentication and accounts")
 
@@ -101,13 +101,7 @@ def create_account_view(args: dict):
 @require_roles(ADMIN)
 @blp.arguments(AccountListArgs, location="query")
 def list_accounts(args: dict):
-    query = select(Account)
-    if args["role"]:
-        query = query.where(Account.role == args["role"])
-    if args["unit_code"]:
-        query = query.join(Unit, Account.unit_id == Unit.id).where(Unit.code == args["unit_code"])
-    if args["active"] is not None:
-        query = query.where(Account.active.is_(args["active"]))
+    query = account_list(args["role"], args["unit_code"], args["active"])
     actor = current_actor()
     return paginate(
         query, Account.id, args, lambda a: account_json(a, can_see_account_phone(actor, a.id))

@@ -1,6 +1,6 @@
 """The one place that decides who may see what. Pure: facts in, booleans out.
 
-Views and services ask here; `scopes.py` turns the same rules into SQL filters for lists.
+Views and services ask here; `workflow/queries.py` turns the same rules into SQL filters for lists.
 """
 
 from __future__ import annotations

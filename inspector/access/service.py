@@ -14,7 +14,7 @@ from ..extensions import db
 from ..grid.models import Zone
 from ..grid.service import zone_by_code
 from ..org.service import unit_by_code
-from ..timeutil import iso_local, utcnow
+from ..timeutil import utcnow
 from . import lockout
 from .actor import Actor
 from .models import Account, ApiToken
@@ -176,19 +176,3 @@ def revoke_all_tokens(account_id: int) -> int:
     for row in rows:
         row.revoked_at = now
     return len(rows)
-
-
-def account_json(account: Account, with_phone: bool) -> dict:
-    """An account as staff see it; the phone only for callers the policy allows (admin, self)."""
-    body = {
-        "username": account.username,
-        "role": account.role,
-        "display_name": account.display_name,
-        "unit_code": account.unit.code if account.unit else None,
-        "zone_codes": sorted(z.code for z in account.zones),
-        "active": account.active,
-        "created_at": iso_local(account.created_at),
-    }
-    if with_phone:
-        body["phone"] = account.phone
-    return body

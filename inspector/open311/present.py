@@ -18,7 +18,6 @@ from ..extensions import db
 from ..grid.address import composed_address
 from ..grid.service import location_of_grid
 from ..photos.service import signed_url
-from ..sla.service import is_overdue
 from ..timeutil import iso_local
 from ..workflow.models import Case, CaseEvent
 from ..workflow.states import OPEN, STATUS_ZH
@@ -169,7 +168,7 @@ def _request(case: Case, updated, notes, links, extensions: bool) -> dict[str, A
             "unit_code": case.unit.code if case.unit else None,
             "unit_name": case.unit.name if case.unit else None,
             "due_datetime": iso_local(case.due_at),
-            "overdue": is_overdue(case),
+            "overdue": case.is_overdue(),
         }
     return body
 

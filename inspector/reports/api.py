@@ -5,12 +5,10 @@ from __future__ import annotations
 from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from ..access.auth import current_actor, public, require_roles
-from ..access.facts import case_facts
+from ..access.facts import case_facts, is_reporter
 from ..access.limits import rate_limited
 from ..access.policy import can_see_report
 from ..access.roles import ROLES
@@ -20,13 +18,12 @@ from ..grid.coords import SYSTEMS
 from ..pagination import PageArgs, paginate
 from ..schemas import CoordSysArgs, TrackingArgs
 from ..timeutil import utcnow
-from ..workflow.models import Case
-from ..workflow.present import report_json
 from .models import Report
+from .present import report_json
+from .queries import own_reports
 from .service import (
     ReportInput,
     RetryProof,
-    is_reporter,
     replay,
     report_by_token,
     submit_report,
@@ -63,8 +60,8 @@ class MyReportsArgs(PageArgs, CoordSysArgs):
     pass
 
 
-def _answer(report: Report, token: str | None, status: int):
-    body = report_json(report, current_actor(), token=token)
+def _answer(report: Report, token: str | None, status: int, coord_sys: str):
+    body = report_json(report, current_actor(), coord_sys, token=token)
     if token:
         body["tracking_token"] = token
     return body, status
@@ -74,14 +71,15 @@ def _answer(report: Report, token: str | None, status: int):
 @public("随手拍: residents may report without an account / anonymous reports are allowed")
 @rate_limited("submit")
 @blp.arguments(ReportForm, location="form", content_type="multipart/form-data")
-def create_report(form: dict):
+@blp.arguments(CoordSysArgs, location="query", as_kwargs=True)  # the answer's map system
+def create_report(form: dict, coord_sys: str):
     actor = current_actor()
     client_id = str(form["client_id"]) if form["client_id"] else None
     form.pop("photo", None)
     proof = RetryProof(form["retry_secret"], form.pop("tracking_token"))
     data = ReportInput(**{**form, "client_id": client_id})
     if client_id and (existing := replay(actor, client_id, proof)) is not None:
-        return _answer(*existing, 200)
+        return _answer(*existing, 200, coord_sys)
     files = request.files.getlist("photo")
     try:
         report, token = submit_report(actor, data, files, utcnow())  # flushes: the race shows here
@@ -90,8 +88,8 @@ def create_report(form: dict):
         existing = replay(actor, client_id, proof) if client_id else None
         if existing is None:
             raise ApiError(409, "conflict", "请重试 / please retry") from exc
-        return _answer(*existing, 200)
-    return _answer(report, token, 201)
+        return _answer(*existing, 200, coord_sys)
+    return _answer(report, token, 201, coord_sys)
 
 
 @blp.route("/reports/<int:report_id>", methods=["GET"])
@@ -105,7 +103,7 @@ def get_report(args: dict, report_id: int):
     own = is_reporter(report, actor, args["token"])
     if not can_see_report(actor, case_facts(report.case) if report.case else None, own):
         raise not_found("上报 / Report")
-    return report_json(report, actor, token=args["token"])
+    return report_json(report, actor, args["coord_sys"], token=args["token"])
 
 
 @blp.route("/reports/track", methods=["GET"])
@@ -116,7 +114,7 @@ def track_report(args: dict):
     report = report_by_token(args["token"]) if args["token"] else None
     if report is None:
         raise not_found("上报 / Report")
-    return report_json(report, current_actor(), token=args["token"])
+    return report_json(report, current_actor(), args["coord_sys"], token=args["token"])
 
 
 @blp.route("/me/reports", methods=["GET"])
@@ -124,14 +122,5 @@ def track_report(args: dict):
 @blp.arguments(MyReportsArgs, location="query")
 def my_reports(args: dict):
     actor = current_actor()
-    query = (
-        select(Report)
-        .where(Report.reporter_id == actor.account_id)
-        .options(
-            selectinload(Report.photos),
-            selectinload(Report.grid),
-            selectinload(Report.category),
-            selectinload(Report.case).selectinload(Case.reports),
-        )
-    )
-    return paginate(query, Report.id, args, lambda r: report_json(r, actor))
+    query = own_reports(actor)
+    return paginate(query, Report.id, args, lambda r: report_json(r, actor, args["coord_sys"]))

@@ -11,17 +11,6 @@ from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..timeutil import utcnow
 
-# Where a report came from, as dispatchers name it (`source_name` in report and case answers).
-SOURCES = {
-    "patrol": "网格员巡查上报",
-    "tip": "市民随手拍",
-    "volunteer": "志愿者上报",
-    "hotline": "12345热线",
-    "covert": "暗访督查",
-    "media": "媒体曝光",
-    "open311": "Open311 接口",
-}
-
 
 class Report(db.Model):
     __tablename__ = "report"

@@ -81,13 +81,6 @@ def tracking_token(client_id: str | None, retry_secret: str | None) -> str:
     return secrets.token_hex(16)
 
 
-def is_reporter(report: Report, actor: Actor, token: str | None) -> bool:
-    """The account that sent it, or whoever holds its tracking token."""
-    if actor.account_id is not None and report.reporter_id == actor.account_id:
-        return True
-    return bool(token) and report.tracking_token_hash == token_digest(token)
-
-
 def report_by_client_id(client_id: str) -> Report | None:
     return db.session.scalar(select(Report).where(Report.client_id == client_id))
 

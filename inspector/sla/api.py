@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
-from ..access.actor import Actor
 from ..access.auth import current_actor, require_roles
 from ..access.roles import DISPATCHER, SUPERVISOR, UNIT_STAFF
 from ..errors import not_found
@@ -14,10 +13,9 @@ from ..extensions import db
 from ..pagination import PageArgs, paginate
 from ..schemas import Id
 from ..timeutil import iso_local
-from ..workflow.models import Case
-from ..workflow.scopes import visible_cases
 from .models import KINDS, Notification, NotificationRead
-from .rules import LEVEL_NAMES
+from .present import notification_json
+from .queries import notification_list, read_times, visible_notifications
 
 blp = Blueprint("notifications", __name__, description="通知 / Notifications")
 
@@ -30,59 +28,14 @@ class NotificationArgs(PageArgs):
     case_id = Id(load_default=None)
 
 
-def _visible(actor: Actor):
-    """Unit staff: what was addressed to their unit. Others: notices of the cases they may see."""
-    if actor.role == UNIT_STAFF:
-        return Notification.unit_id == actor.unit_id
-    return Notification.case_id.in_(select(Case.id).where(visible_cases(actor)))
-
-
-def _was_read(actor: Actor):
-    return exists().where(
-        NotificationRead.notification_id == Notification.id,
-        NotificationRead.account_id == actor.account_id,
-    )
-
-
-def notification_json(n: Notification, read_at=None) -> dict:
-    return {
-        "id": n.id,
-        "created_at": iso_local(n.created_at),
-        "kind": n.kind,
-        "level": n.level,
-        "level_name": LEVEL_NAMES.get(n.level) if n.level else None,
-        "recipient": n.recipient,
-        "recipient_name": n.recipient_name,
-        "message": n.message,
-        "case": {"id": n.case_id, "number": n.case.number if n.case else None},
-        "unit_code": n.unit.code if n.unit else None,
-        "read": read_at is not None,
-        "read_at": iso_local(read_at),
-    }
-
-
 @blp.route("/notifications", methods=["GET"])
 @require_roles(*READERS)
 @blp.arguments(NotificationArgs, location="query")
 def list_notifications(args: dict):
     actor = current_actor()
-    query = select(Notification).where(_visible(actor))
-    if args["unread"]:
-        query = query.where(~_was_read(actor))
-    if args["kind"]:
-        query = query.where(Notification.kind == args["kind"])
-    if args["case_id"]:
-        query = query.where(Notification.case_id == args["case_id"])
+    query = notification_list(actor, args["unread"], args["kind"], args["case_id"])
     page = paginate(query, Notification.id, args, notification_json)
-    ids = [item["id"] for item in page["items"]]
-    reads = dict(
-        db.session.execute(
-            select(NotificationRead.notification_id, NotificationRead.read_at).where(
-                NotificationRead.account_id == actor.account_id,
-                NotificationRead.notification_id.in_(ids),
-            )
-        ).all()
-    )
+    reads = read_times(actor, [item["id"] for item in page["items"]])
     for item in page["items"]:
         read_at = reads.get(item["id"])
         item.update(read=read_at is not None, read_at=iso_local(read_at))
@@ -94,7 +47,7 @@ def list_notifications(args: dict):
 def mark_read(notification_id: int):
     actor = current_actor()
     notification = db.session.scalar(
-        select(Notification).where(Notification.id == notification_id, _visible(actor))
+        select(Notification).where(Notification.id == notification_id, visible_notifications(actor))
     )
     if notification is None:
         raise not_found("通知 / Notification")

@@ -1,9 +1,11 @@
-"""Due times, overdue, warnings and escalation; the periodic job that uses them is `jobs.tick`.
+"""Due times, warnings and escalation; the periodic job that uses them is `jobs.tick`.
 
 The unit's clock runs only while a case is `dispatched`: `returned` (back to the dispatcher),
-`rectified` (waiting for the on-site check) and every later status stop it. After rework or an
-approved extension the workflow stores a new `due_at` (with `set_due`) and the case is
-`dispatched` again: a new due period, with its own warning and its own 督办.
+`rectified` (waiting for the on-site check) and every later status stop it. On dispatch, rework,
+reopen or an approved extension the workflow announces a new due period
+(`workflow.signals.due_period_started`) and `set_due` below stores the new `due_at`: a new due
+period, with its own warning and its own 督办. A supervisor's 督办 arrives the same way
+(`escalation_requested`). The workflow never imports this module.
 
 Everything here flushes and never commits: the request owner (inspector/http.py) or the job
 owner (jobs.py) commits.
@@ -16,12 +18,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from sqlalchemy.sql.elements import ColumnElement
 
 from ..access.actor import Actor
 from ..extensions import db
 from ..timeutil import as_utc, iso_local, utcnow
 from ..workflow.models import Case
+from ..workflow.signals import due_period_started, escalation_requested
 from ..workflow.states import CLOCK_RUNNING
 from ..workflow.timeline import append_event
 from . import schedule
@@ -55,6 +57,16 @@ def due_time(start: datetime, value: int, unit: str) -> datetime:
     )
 
 
+@due_period_started.connect
+def _on_due_period_started(case: Case, start: datetime, value: int, unit: str) -> None:
+    set_due(case, start, value, unit)
+
+
+@escalation_requested.connect
+def _on_escalation_requested(case: Case, now: datetime) -> dict[str, Any]:
+    return escalate(case, now)
+
+
 def set_due(case: Case, start: datetime, value: int, unit: str) -> datetime:
     """Start a due period (dispatch, re-dispatch after rework, extension): new due, new warning.
 
@@ -66,31 +78,11 @@ def set_due(case: Case, start: datetime, value: int, unit: str) -> datetime:
     return case.due_at
 
 
-def due_data(case: Case) -> dict[str, Any]:
-    """The due time as timeline events and answers carry it; `due_provisional` only when true."""
-    data: dict[str, Any] = {"due_at": iso_local(case.due_at)}
-    if case.due_provisional:
-        data["due_provisional"] = True
-    return data
-
-
 def work_time(a: datetime, b: datetime) -> timedelta:
     """Working time between two moments (negative when b is earlier): for stats and messages."""
     return work_time_between(
         as_utc(a), as_utc(b), office_hours(), schedule.official_calendar().is_workday
     )
-
-
-def is_overdue(case: Case, now: datetime | None = None) -> bool:
-    """Overdue = the unit's clock is running (`dispatched`) and its due time has passed."""
-    now = as_utc(now or utcnow())
-    return case.status in CLOCK_RUNNING and case.due_at is not None and as_utc(case.due_at) < now
-
-
-def overdue_clause(now: datetime | None = None) -> ColumnElement[bool]:
-    """`is_overdue` as a SQL filter (GET /cases?overdue=true, statistics)."""
-    now = as_utc(now or utcnow())
-    return Case.status.in_(CLOCK_RUNNING) & Case.due_at.is_not(None) & (Case.due_at < now)
 
 
 def _local(value: datetime) -> str:
@@ -126,7 +118,7 @@ def warn_case(case: Case, now: datetime) -> bool:
     db.session.flush()  # takes the row (version check) before anything else is written
     (h, m), due = _hours_minutes(remaining), _local(case.due_at)
     hours_left = round(remaining.total_seconds() / 3600, 2)
-    data = {**due_data(case), "remaining_work_hours": hours_left}
+    data = {**case.due_data(), "remaining_work_hours": hours_left}
     append_event(case, None, "warn", case.status, case.status, data=data, at=now)
     _notify(
         case,
@@ -143,7 +135,7 @@ def warn_case(case: Case, now: datetime) -> bool:
 
 def escalate_case(case: Case, now: datetime) -> int | None:
     """督办 an overdue case once per due period; returns the new level. Flushes only."""
-    if not is_overdue(case, now):
+    if not case.is_overdue(now):
         return None
     if case.escalated_due_at is not None and as_utc(case.escalated_due_at) == as_utc(case.due_at):
         return None

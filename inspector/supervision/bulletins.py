@@ -19,9 +19,8 @@ from ..categories.models import FAMILIES, Category
 from ..errors import ApiError
 from ..extensions import db
 from ..grid.models import Zone
-from ..reports.models import SOURCES
 from ..timeutil import as_utc, iso_local, utcnow
-from ..workflow.models import Case
+from ..workflow.models import SOURCES, Case
 from . import charts, queries
 from .formulas import rate
 from .indicators import COUNTS, minimum_due, unit_items, weights, window

@@ -27,11 +27,10 @@ from ..grid.models import Zone
 from ..org.models import Unit
 from ..photos.models import Photo
 from ..photos.service import photo_signer
-from ..reports.models import SOURCES, Report
-from ..sla.service import overdue_clause
+from ..reports.models import Report
 from ..timeutil import iso_local, utcnow
-from ..workflow.models import Case
-from ..workflow.scopes import visible_cases
+from ..workflow.models import SOURCES, Case
+from ..workflow.queries import overdue_clause, visible_cases
 from ..workflow.states import STATUS_ZH
 from .periods import Period
 

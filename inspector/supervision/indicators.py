@@ -19,7 +19,7 @@ from ..grid.models import Zone
 from ..org.models import Unit
 from ..timeutil import as_utc, utcnow
 from ..workflow.models import Case
-from ..workflow.scopes import in_zones, visible_cases
+from ..workflow.queries import in_zones, visible_cases
 from . import queries
 from .formulas import Weights, mask_name, order, rank, rate, score
 from .periods import Period

@@ -7,25 +7,20 @@ from typing import Any
 from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
+from ..access.actor import Actor
 from ..access.auth import current_actor, public, require_roles
 from ..access.idempotency import idempotent
-from ..access.policy import is_public
 from ..access.roles import ROLES
-from ..categories.models import Category
 from ..errors import invalid
 from ..grid.coords import SYSTEMS
-from ..grid.models import Zone
-from ..org.models import Unit
 from ..pagination import PageArgs, paginate
+from ..reports.present import report_json
 from ..schemas import CoordSysArgs, Id, Int, TrackingArgs
-from ..sla.service import overdue_clause
 from ..timeutil import utcnow
-from ..workflow.scopes import visible_cases
 from .models import STATUSES, Case
-from .present import case_json
+from .present import case_json, shown_reports
+from .queries import case_list
 from .service import ActionInput, load_case, perform
 
 blp = Blueprint("cases", __name__, description="案件办理 / Cases")
@@ -61,25 +56,11 @@ class ActionArgs(Schema):
 @blp.arguments(CaseListArgs, location="query")
 def list_cases(args: dict):
     actor = current_actor()
-    # Load what each list row shows in four queries, not four per row (dashboards list 200).
-    relations = [Case.category, Case.unit, Case.grid, Case.point]
-    if is_public(actor):  # their rows show their own report's description (case_json)
-        relations.append(Case.reports)
-    query = select(Case).where(visible_cases(actor)).options(*map(selectinload, relations))
-    if args["status"]:
-        query = query.where(Case.status == args["status"])
-    if args["unit_code"]:
-        query = query.where(Case.unit_id.in_(select(Unit.id).where(Unit.code == args["unit_code"])))
-    if args["grid_code"]:
-        query = query.where(Case.grid_id.in_(select(Zone.id).where(Zone.code == args["grid_code"])))
-    if args["category_code"]:
-        query = query.where(
-            Case.category_id.in_(select(Category.id).where(Category.code == args["category_code"]))
-        )
-    if args["overdue"] is not None:
-        late = overdue_clause()
-        query = query.where(late if args["overdue"] else ~late)
-    return paginate(query, Case.id, args, lambda c: case_json(c, actor, full=False))
+    filters = {k: args[k] for k in ("status", "unit_code", "grid_code", "category_code", "overdue")}
+    query = case_list(actor, **filters)
+    return paginate(
+        query, Case.id, args, lambda c: case_json(c, actor, args["coord_sys"], full=False)
+    )
 
 
 @blp.route("/cases/<int:case_id>", methods=["GET"])
@@ -87,7 +68,18 @@ def list_cases(args: dict):
 @blp.arguments(TrackingArgs, location="query")
 def get_case(args: dict, case_id: int):
     actor = current_actor()
-    return case_json(load_case(case_id, actor, args["token"]), actor, token=args["token"])
+    case = load_case(case_id, actor, args["token"])
+    return _case_answer(case, actor, args["coord_sys"], args["token"])
+
+
+def _case_answer(case: Case, actor: Actor, coord_sys: str, token: str | None) -> dict[str, Any]:
+    """The full case: its own fields, timeline and actions, with the reports the caller sees."""
+    body = case_json(case, actor, coord_sys, token=token)
+    reports = shown_reports(case, actor, token)
+    body["reports"] = [
+        report_json(r, actor, coord_sys, with_case=False, token=token) for r in reports
+    ]
+    return body
 
 
 def _action_input() -> ActionInput:
@@ -116,11 +108,11 @@ def _action_input() -> ActionInput:
 @public(
     "an anonymous reporter rates or reopens with his tracking token; the table decides the rest"
 )
+@blp.arguments(CoordSysArgs, location="query", as_kwargs=True)
 @idempotent
-def act_on_case(case_id: int, action: str):
+def act_on_case(case_id: int, action: str, coord_sys: str):
     actor = current_actor()
     data = _action_input()
     case = load_case(case_id, actor, data.token)
     perform(case, actor, action, data, utcnow())
-    body = case_json(case, actor, token=data.token)
-    return body
+    return _case_answer(case, actor, coord_sys, data.token)

@@ -6,8 +6,8 @@ Three layers, each closing a way to rewrite history with write access to the dat
 2. the anchor: event count and last digest under the key, so a cut tail or a dropped case
    anchor shows;
 3. the rows the timeline decides: a case's status, unit, category, merge target, deadline,
-   milestone times and counters are replayed from its events, and every report's rating must be
-   the latest `rate` event about it. Editing `case.status` or a rating without an event shows.
+   milestone times and counters are replayed from its events. Editing `case.status` without an
+   event shows. Reports' ratings are held to their `rate` events by reports/audit.py.
 
 The replay is pure (`replay`), so tests can state by hand what a timeline implies.
 """
@@ -15,7 +15,6 @@ The replay is pure (`replay`), so tests can state by hand what a timeline implie
 from __future__ import annotations
 
 import hmac
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -25,7 +24,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..reports.models import Report
 from ..timeutil import as_utc, iso_local
 from .models import Case, CaseAnchor, CaseEvent
 from .states import TERMINAL
@@ -181,7 +179,7 @@ def replay(events: Sequence[CaseEvent]) -> Expected:
     return exp
 
 
-def _same_time(a: datetime | None, b: datetime | None) -> bool:
+def same_time(a: datetime | None, b: datetime | None) -> bool:
     return (a is None and b is None) or (a is not None and b is not None and as_utc(a) == as_utc(b))
 
 
@@ -204,7 +202,7 @@ def compare_case(case: Case, exp: Expected) -> list[str]:
         found.append(("due_at", iso_local(case.due_at), exp.due_at))
     for name in ("filed_at", "dispatched_at", "rectified_at", "closed_at"):
         stored, expected = getattr(case, name), getattr(exp, name)
-        if not _same_time(stored, expected):
+        if not same_time(stored, expected):
             found.append((name, iso_local(stored), iso_local(expected)))
     for name in ("rework_count", "return_count", "escalation_level"):
         stored, expected = getattr(case, name) or 0, getattr(exp, name)
@@ -217,102 +215,17 @@ def compare_case(case: Case, exp: Expected) -> list[str]:
     ]
 
 
-# ------------------------------------------------------------------ ratings
-
-
-def _rate_events() -> tuple[dict[int, list[CaseEvent]], list[CaseEvent]]:
-    """Rate events naming their reports (since 0003), and older ones that name none."""
-    by_report: dict[int, list[CaseEvent]] = defaultdict(list)
-    unnamed: list[CaseEvent] = []
-    for e in db.session.scalars(select(CaseEvent).where(CaseEvent.action == "rate")):
-        ids = (e.data or {}).get("report_ids")
-        if ids is None:
-            unnamed.append(e)
-        for report_id in ids or ():
-            by_report[report_id].append(e)
-    return by_report, unnamed
-
-
-def _family(case_id: int, merged_from: dict[int, list[int]]) -> set[int]:
-    """The case and every case merged into it (a report moves with merges)."""
-    seen, todo = set(), [case_id]
-    while todo:
-        current = todo.pop()
-        if current not in seen:
-            seen.add(current)
-            todo += merged_from.get(current, [])
-    return seen
-
-
-def verify_ratings(numbers: dict[int, str]) -> list[ChainProblem]:
-    """A report's rating is the latest `rate` event about it; none without such an event.
-
-    Events since 0003 name their reports. Older ones are matched by rater and instant: a rate
-    event of the same actor (anonymous: none) in the report's case or a case merged into it,
-    at the report's `rated_at`.
-    """
-    by_report, unnamed = _rate_events()
-    merged_from: dict[int, list[int]] = defaultdict(list)
-    for case_id, into in db.session.execute(
-        select(Case.id, Case.merged_into_id).where(Case.merged_into_id.is_not(None))
-    ):
-        merged_from[into].append(case_id)
-    problems = []
-    reports = db.session.scalars(
-        select(Report).where((Report.rating.is_not(None)) | (Report.id.in_(list(by_report))))
-    ).all()
-    for report in reports:
-        named = by_report.get(report.id, [])
-        if named:
-            latest = max(named, key=lambda e: (as_utc(e.at), e.case_id, e.seq))
-        else:
-            family = _family(report.case_id, merged_from) if report.case_id else set()
-            candidates = [
-                e
-                for e in unnamed
-                if e.case_id in family
-                and e.actor_id == report.reporter_id
-                and _same_time(e.at, report.rated_at)
-            ]
-            latest = candidates[-1] if candidates else None
-        problem = _rating_problem(report, latest)
-        if problem:
-            case_id = report.case_id or 0
-            problems.append(ChainProblem(case_id, 0, problem, numbers.get(case_id), "rating"))
-    return problems
-
-
-def _rating_problem(report: Report, latest: CaseEvent | None) -> str | None:
-    if latest is None:
-        return (
-            f"上报 report {report.id} 的评价 {report.rating} 没有对应的评价流水 / "
-            "rating without a rate event"
-        )
-    score = (latest.data or {}).get("score")
-    if (
-        report.rating != score
-        or not _same_time(report.rated_at, latest.at)
-        or (report.rating_note or None) != (latest.note or None)
-    ):
-        return (
-            f"上报 report {report.id} 的评价 {report.rating!r} 与流水(案件 {latest.case_id} 第 "
-            f"{latest.seq} 条:{score!r})不符 / rating disagrees with its latest rate event"
-        )
-    return None
-
-
 # ------------------------------------------------------------------ everything
 
 
 def verify_all() -> list[ChainProblem]:
-    """Check every case (used by `flask --app inspector audit verify`)."""
+    """Check every case (`flask --app inspector audit verify` adds reports/audit.py's ratings)."""
     key = audit_key()
     problems: list[ChainProblem] = []
     cases = db.session.scalars(
         select(Case).order_by(Case.id).options(selectinload(Case.unit), selectinload(Case.category))
     ).all()
     anchors = {a.case_id: a for a in db.session.scalars(select(CaseAnchor))}
-    numbers = {case.id: case.number for case in cases}
     for case in cases:
         events = db.session.scalars(
             select(CaseEvent)
@@ -328,7 +241,6 @@ def verify_all() -> list[ChainProblem]:
         rows = compare_case(case, replay(events))
         found += [ChainProblem(case.id, 0, text, kind="row") for text in rows]
         problems += [replace(p, case_number=case.number) for p in found]
-    problems += verify_ratings(numbers)
     orphans = db.session.scalar(
         select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id.not_in(select(Case.id)))
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -22,7 +23,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dbtypes import UTCDateTime
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import as_utc, iso_local, utcnow
+from .states import CLOCK_RUNNING
 
 STATUSES = (
     "new",
@@ -36,6 +38,18 @@ STATUSES = (
     "merged",
     "void",
 )
+# Where a case's first report came from, as dispatchers name it (`source_name` in report and case
+# answers); intake (reports/service.py) decides which source a report has.
+SOURCES = {
+    "patrol": "网格员巡查上报",
+    "tip": "市民随手拍",
+    "volunteer": "志愿者上报",
+    "hotline": "12345热线",
+    "covert": "暗访督查",
+    "media": "媒体曝光",
+    "open311": "Open311 接口",
+}
+
 _STATUS_LIST = ", ".join(f"'{s}'" for s in STATUSES)
 
 
@@ -103,6 +117,20 @@ class Case(db.Model):
     point = relationship("EvaluationPoint")
     reports = relationship("Report", back_populates="case", foreign_keys="Report.case_id")
     events = relationship("CaseEvent", back_populates="case", order_by="CaseEvent.seq")
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        """Overdue = the unit's clock is running (`dispatched`) and its due time has passed."""
+        now = as_utc(now or utcnow())
+        return (
+            self.status in CLOCK_RUNNING and self.due_at is not None and as_utc(self.due_at) < now
+        )
+
+    def due_data(self) -> dict[str, Any]:
+        """The due time as timeline events and answers carry it; `due_provisional` only if true."""
+        data: dict[str, Any] = {"due_at": iso_local(self.due_at)}
+        if self.due_provisional:
+            data["due_provisional"] = True
+        return data
 
 
 class CaseEvent(db.Model):

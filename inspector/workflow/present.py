@@ -1,44 +1,59 @@
-"""Cases, reports and timelines as JSON, with fields shown or hidden by the policy."""
+"""Cases and timelines as JSON, with fields shown or hidden by the policy (reports: reports/present.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import has_request_context, request
-
 from ..access.actor import Actor
-from ..access.facts import case_facts
-from ..access.policy import can_see_original, can_see_phone, is_public
+from ..access.facts import case_facts, is_reporter
+from ..access.policy import can_see_original, is_public
 from ..access.privacy import public_position
 from ..access.roles import PUBLIC_ROLES, ROLE_NAMES_ZH
-from ..errors import invalid
-from ..grid.coords import SYSTEMS, from_wgs84
+from ..grid.coords import from_wgs84
 from ..photos.service import photo_json
-from ..reports.models import SOURCES, Report
-from ..reports.service import is_reporter
-from ..sla.service import is_overdue
 from ..timeutil import iso_local
-from .models import Case, CaseEvent
+from .models import SOURCES, Case, CaseEvent
 from .states import ACTION_ZH, STATUS_ZH, allowed
 
 _public = is_public
 
+# Field views per audience (as CTFd's schemas declare `views`): the one place that says which
+# fields of a case answer and of a timeline event's data a public caller (resident, volunteer,
+# anonymous reporter: policy.is_public) gets. "staff" sees every field (None). Values the public
+# does get are still shaped for them below (rounded position, own description, own reports).
+PUBLIC_CASE_FIELDS = frozenset({
+    "id", "number", "status", "status_name", "source", "source_name",
+    "category_code", "category_name", "unit_code", "unit_name", "grid_code", "grid_name",
+    "point_code", "address", "lat", "lon", "description",
+    "created_at", "filed_at", "dispatched_at", "due_at", "due_provisional", "rectified_at",
+    "closed_at", "overdue", "rework_count", "return_count", "escalation_level",
+    "duplicate_of", "recurrence_of", "merged_into", "version",
+})  # fmt: skip
+# Not extension_request: a unit's request and its note are between the unit and the dispatcher.
+PUBLIC_EVENT_DATA = frozenset({"level_name", "passed", "score", "unit_name"})
+CASE_VIEWS: dict[str, frozenset[str] | None] = {"staff": None, "public": PUBLIC_CASE_FIELDS}
+EVENT_DATA_VIEWS: dict[str, frozenset[str] | None] = {"staff": None, "public": PUBLIC_EVENT_DATA}
 
-def output_coord_sys() -> str:
-    """Answers are WGS-84 unless the query asks `coord_sys=gcj02|bd09` (api.md, for web maps)."""
-    system = request.args.get("coord_sys", "wgs84") if has_request_context() else "wgs84"
-    if system not in SYSTEMS:
-        raise invalid("coord_sys 须为 wgs84、gcj02 或 bd09 / unknown coord_sys", field="coord_sys")
-    return system
+
+def audience(actor: Actor) -> str:
+    """The field view that applies to this caller: "public" or "staff"."""
+    return "public" if _public(actor) else "staff"
 
 
-def _position(actor: Actor, lat: float, lon: float) -> tuple[float, float]:
-    """Residents see positions snapped to a ~50 m cell; staff see them exactly."""
+def in_view(body: dict[str, Any], views: dict[str, frozenset[str] | None], actor: Actor) -> dict:
+    """The fields of `body` that the caller's audience sees."""
+    keep = views[audience(actor)]
+    return dict(body) if keep is None else {k: v for k, v in body.items() if k in keep}
+
+
+def shown_position(actor: Actor, lat: float, lon: float, coord_sys: str) -> tuple[float, float]:
+    """Residents see positions snapped to a ~50 m cell; staff see them exactly. `coord_sys`:
+    the answer's map system, as the view parsed it from the query (api.md: WGS-84 by default)."""
     lat, lon = public_position(lat, lon) if _public(actor) else (lat, lon)
-    return from_wgs84(lat, lon, output_coord_sys())
+    return from_wgs84(lat, lon, coord_sys)
 
 
-def _photos(photos, original: bool, public: bool) -> list[dict]:  # noqa: ANN001
+def shown_photos(photos, original: bool, public: bool) -> list[dict]:  # noqa: ANN001
     return [photo_json(p, original_allowed=original, public=public) for p in photos]
 
 
@@ -62,11 +77,7 @@ def event_json(
     }
     if not _public(actor) and event.actor is not None and event.actor_role not in PUBLIC_ROLES:
         who["name"] = event.actor.display_name or event.actor.username
-    data = dict(event.data or {})
-    if _public(actor):
-        data = {
-            k: v for k, v in data.items() if k in ("level_name", "passed", "score", "unit_name")
-        }
+    data = in_view(event.data or {}, EVENT_DATA_VIEWS, actor)
     return {
         "seq": event.seq,
         "at": iso_local(event.at),
@@ -77,53 +88,21 @@ def event_json(
         "to": event.to_status,
         "note": note,
         "data": data,
-        "photos": _photos(photos, original, public),
+        "photos": shown_photos(photos, original, public),
     }
-
-
-def report_json(
-    report: Report, actor: Actor, with_case: bool = True, token: str | None = None
-) -> dict[str, Any]:
-    """The caller may see the report (policy.can_see_report); `token`: an anonymous
-    reporter's tracking token, which makes the report his own."""
-    case = report.case
-    facts = case_facts(case) if case else None
-    original = can_see_original(actor, facts)
-    public = _public(actor)
-    lat, lon = _position(actor, report.lat, report.lon) if report.lat is not None else (None, None)
-    body: dict[str, Any] = {
-        "id": report.id,
-        # The phone's retry key: only its sender needs it (a retry is checked, see replay()).
-        "client_id": report.client_id if is_reporter(report, actor, token) else None,
-        "status": case.status if case else "new",
-        "status_name": STATUS_ZH[case.status] if case else STATUS_ZH["new"],
-        "source": report.source,
-        "source_name": SOURCES.get(report.source),
-        "lat": lat,
-        "lon": lon,
-        "accuracy_m": report.accuracy_m,
-        "category_code": report.category.code if report.category else None,
-        "description": report.description,
-        "grid": {"code": report.grid.code, "name": report.grid.name} if report.grid else None,
-        "created_at": iso_local(report.created_at),
-        "photos": _photos(report.photos, original, public),
-        "warnings": report.warnings or [],
-        "rating": report.rating,
-    }
-    if can_see_phone(actor, facts):
-        body["phone"] = report.phone
-    if with_case and case is not None:
-        body["case"] = {"id": case.id, "number": case.number, "status": case.status}
-        if case.status in ("rectified", "closed"):
-            after = [e for e in case.events if e.action == "rectify"]
-            body["after_photos"] = _photos(after[-1].photos, original, public) if after else []
-    else:
-        body["case"] = None
-    return body
 
 
 def own_report_ids(case: Case, actor: Actor, token: str | None) -> frozenset[int]:
     return frozenset(r.id for r in case.reports if is_reporter(r, actor, token))
+
+
+def shown_reports(case: Case, actor: Actor, token: str | None = None) -> list:
+    """The case's reports this caller sees in it: all for staff, his own for a public caller.
+    (Their shape is reports/present.py's: the full answer is put together by the view.)"""
+    if not _public(actor):
+        return list(case.reports)
+    own = own_report_ids(case, actor, token)
+    return [r for r in case.reports if r.id in own]
 
 
 def actions_json(case: Case, actor: Actor, token: str | None = None) -> list[dict[str, str]]:
@@ -137,12 +116,12 @@ def actions_json(case: Case, actor: Actor, token: str | None = None) -> list[dic
 
 
 def case_json(
-    case: Case, actor: Actor, full: bool = True, token: str | None = None
+    case: Case, actor: Actor, coord_sys: str, full: bool = True, token: str | None = None
 ) -> dict[str, Any]:
     """A case as the caller may see it. Public callers (`token`: an anonymous reporter's) get
     rounded positions and only their own reports: their own description, not the first
     reporter's, when a merge brought them into someone else's case."""
-    lat, lon = _position(actor, case.lat, case.lon)
+    lat, lon = shown_position(actor, case.lat, case.lon, coord_sys)
     public = _public(actor)
     own = own_report_ids(case, actor, token) if public else frozenset()
     description = case.description
@@ -174,7 +153,7 @@ def case_json(
         "due_provisional": bool(case.due_provisional),
         "rectified_at": iso_local(case.rectified_at),
         "closed_at": iso_local(case.closed_at),
-        "overdue": is_overdue(case),
+        "overdue": case.is_overdue(),
         "rework_count": case.rework_count,
         "return_count": case.return_count,
         "escalation_level": case.escalation_level,
@@ -185,10 +164,9 @@ def case_json(
         # The optimistic lock: an action may send it back as `version` (stale -> 409).
         "version": case.version,
     }
+    body = in_view(body, CASE_VIEWS, actor)
     if full:
         original = can_see_original(actor, case_facts(case))
-        reports = [r for r in case.reports if not public or r.id in own]
-        body["reports"] = [report_json(r, actor, with_case=False, token=token) for r in reports]
         body["timeline"] = [event_json(e, actor, original, own) for e in case.events]
         body["actions"] = actions_json(case, actor, token)
     return body

@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import FileStorage
 
 from ..access.actor import ANONYMOUS, Actor
-from ..access.facts import case_facts
+from ..access.facts import case_facts, is_reporter
 from ..access.policy import can_see_case
 from ..access.roles import GRID_WORKER
 from ..categories.service import category_by_code
@@ -25,11 +25,9 @@ from ..humanize import distance_text
 from ..org.models import Unit
 from ..org.service import unit_by_code
 from ..photos.service import Upload, inspect_uploads, store_uploads
-from ..reports.models import Report
-from ..reports.service import is_reporter
 from ..routing.service import route
-from ..sla.service import due_data, escalate, set_due
 from .models import Case
+from .signals import request_escalation, start_due_period
 from .states import ACTION_ZH, OPEN, REPORTER, TransitionError, check
 from .timeline import append_event
 
@@ -215,8 +213,10 @@ def _unit_of(case: Case) -> dict[str, str]:
     return {"unit_code": case.unit.code} if case.unit else {}
 
 
-def _set_due(case: Case, start: datetime) -> None:
-    set_due(case, start, case.category.time_limit_value, case.category.time_limit_unit)
+def _start_due_period(case: Case, start: datetime) -> dict[str, Any]:
+    """The category's time limit from `start` (dispatch, rework, reopen); the SLA counts it."""
+    limit = case.category
+    return start_due_period(case, start, limit.time_limit_value, limit.time_limit_unit)
 
 
 # ------------------------------------------------------------------ handlers
@@ -263,8 +263,7 @@ def _dispatch(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dic
     case.unit = unit
     case.dispatched_at = now
     case.filed_at = case.filed_at or now
-    _set_due(case, now)
-    info.update(unit_code=unit.code, unit_name=unit.name, **due_data(case))
+    info.update(unit_code=unit.code, unit_name=unit.name, **_start_due_period(case, now))
     return info
 
 
@@ -299,9 +298,9 @@ def _approve_extension(case: Case, actor: Actor, data: ActionInput, now: datetim
     if not request:
         raise ApiError(409, "no_extension_pending", "没有待审批的延期申请 / no extension pending")
     start = max(case.due_at, now) if case.due_at else now
-    set_due(case, start, request["value"], request["unit"])
+    due = start_due_period(case, start, request["value"], request["unit"])
     case.extension_request = None
-    return {"value": request["value"], "unit": request["unit"], **due_data(case), **_unit_of(case)}
+    return {"value": request["value"], "unit": request["unit"], **due, **_unit_of(case)}
 
 
 def _deny_extension(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
@@ -339,12 +338,11 @@ def _check(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
     case.rework_count += 1
     case.rectified_at = None
     case.dispatched_at = now
-    _set_due(case, now)
     return {
         **where,
         "passed": False,
         "to": "dispatched",
-        **due_data(case),
+        **_start_due_period(case, now),
         "photos": photos,
         **_unit_of(case),
     }
@@ -361,8 +359,7 @@ def _reopen(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
     case.rectified_at = None
     case.rework_count += 1
     case.dispatched_at = now
-    _set_due(case, now)
-    return {**due_data(case), "unit_code": case.unit.code if case.unit else None}
+    return {**_start_due_period(case, now), "unit_code": case.unit.code if case.unit else None}
 
 
 def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
@@ -373,9 +370,9 @@ def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
         raise invalid("目标案件无效或已办结 / into must be another open case", field="into")
     case.merged_into_id = target.id
     case.closed_at = now
-    moved = [r.id for r in case.reports]
-    db.session.execute(update(Report).where(Report.case_id == case.id).values(case_id=target.id))
-    db.session.expire(case, ["reports"])
+    moved = sorted(r.id for r in case.reports)
+    for report in list(case.reports):  # through the relationship: workflow names no Report model
+        report.case = target
     append_event(
         target,
         actor,
@@ -390,7 +387,7 @@ def _merge(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
 
 
 def _escalate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:
-    return escalate(case, now)
+    return request_escalation(case, now)
 
 
 def _rate(case: Case, actor: Actor, data: ActionInput, now: datetime) -> dict:

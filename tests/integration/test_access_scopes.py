@@ -1,4 +1,4 @@
-"""scopes.visible_cases (SQL) agrees with policy.can_see_case (Python) for every actor and case."""
+"""queries.visible_cases (SQL) agrees with policy.can_see_case (Python) for every actor and case."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from inspector.access.policy import can_see_case
 from inspector.access.service import actor_of
 from inspector.extensions import db
 from inspector.workflow.models import Case
-from inspector.workflow.scopes import visible_cases
+from inspector.workflow.queries import visible_cases
 
 from ..access_matrix import ACTORS, ANONYMOUS, EAST_GRID, WEST_GRID, World, plant_accounts
 from ..factories import make_case, make_report

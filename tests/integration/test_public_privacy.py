@@ -132,3 +132,29 @@ def test_staff_still_see_every_report_exactly(demo_client):
         # EXIF keeps degrees/minutes/seconds rationals: equal to about a centimetre.
         assert abs(gps["lat"] - LAT) < 1e-6 and abs(gps["lon"] - LON) < 1e-6
     assert next(r for r in case["reports"] if r["id"] == anon["id"])["phone"] == ANON_PHONE
+
+
+# What a resident gets of a case, written out from the rule (workflow/present.py's field views):
+# every case field but the unit's pending extension request, plus his reports, timeline, actions.
+RESIDENT_CASE_KEYS = {
+    "id", "number", "status", "status_name", "source", "source_name",
+    "category_code", "category_name", "unit_code", "unit_name", "grid_code", "grid_name",
+    "point_code", "address", "lat", "lon", "description",
+    "created_at", "filed_at", "dispatched_at", "due_at", "due_provisional", "rectified_at",
+    "closed_at", "overdue", "rework_count", "return_count", "escalation_level",
+    "duplicate_of", "recurrence_of", "merged_into", "version",
+    "reports", "timeline", "actions",
+}  # fmt: skip
+
+
+def test_a_resident_sees_the_public_view_of_a_case_staff_the_whole(demo_client):
+    c = demo_client
+    mine = _post(c, auth(c, "resident"), RESIDENT_TEXT)
+    case_id = mine["case"]["id"]
+    own = c.get(f"/api/v1/cases/{case_id}", headers=auth(c, "resident")).get_json()
+    assert set(own) == RESIDENT_CASE_KEYS
+    staff = c.get(f"/api/v1/cases/{case_id}", headers=auth(c, "dispatcher")).get_json()
+    assert set(staff) == RESIDENT_CASE_KEYS | {"extension_request"}
+    listed = c.get("/api/v1/cases", headers=auth(c, "resident")).get_json()["items"]
+    row = next(item for item in listed if item["id"] == case_id)
+    assert set(row) == RESIDENT_CASE_KEYS - {"reports", "timeline", "actions"}

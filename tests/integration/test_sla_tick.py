@@ -11,13 +11,12 @@ from inspector.sla.jobs import tick
 from inspector.sla.models import Notification
 from inspector.sla.service import (
     due_time,
-    is_overdue,
-    overdue_clause,
     raise_escalation,
     set_due,
 )
 from inspector.workflow.audit import verify_all
 from inspector.workflow.models import Case
+from inspector.workflow.queries import overdue_clause
 
 from .sla_cases import cn, dispatched_case, events
 
@@ -46,8 +45,8 @@ def test_overdue_only_while_the_unit_clock_runs(demo_app):
         }
         late = cn("2025-11-12T11:01")
         for status, case_id in ids.items():
-            assert is_overdue(db.session.get(Case, case_id), late) == (status == "dispatched")
-            assert not is_overdue(db.session.get(Case, case_id), cn("2025-11-12T10:59"))
+            assert db.session.get(Case, case_id).is_overdue(late) == (status == "dispatched")
+            assert not db.session.get(Case, case_id).is_overdue(cn("2025-11-12T10:59"))
         listed = db.session.scalars(select(Case.id).where(overdue_clause(late))).all()
         assert listed == [ids["dispatched"]]
 

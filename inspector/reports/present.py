@@ -1,0 +1,63 @@
+"""Reports as JSON, with fields shown or hidden by the policy (cases: workflow/present.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..access.actor import Actor
+from ..access.facts import case_facts, is_reporter
+from ..access.policy import can_see_original, can_see_phone, is_public
+from ..timeutil import iso_local
+from ..workflow.models import SOURCES
+from ..workflow.present import shown_photos, shown_position
+from ..workflow.states import STATUS_ZH
+from .models import Report
+
+
+def report_json(
+    report: Report,
+    actor: Actor,
+    coord_sys: str,
+    with_case: bool = True,
+    token: str | None = None,
+) -> dict[str, Any]:
+    """The caller may see the report (policy.can_see_report); `token`: an anonymous
+    reporter's tracking token, which makes the report his own."""
+    case = report.case
+    facts = case_facts(case) if case else None
+    original = can_see_original(actor, facts)
+    public = is_public(actor)
+    lat, lon = (
+        shown_position(actor, report.lat, report.lon, coord_sys)
+        if report.lat is not None
+        else (None, None)
+    )
+    body: dict[str, Any] = {
+        "id": report.id,
+        # The phone's retry key: only its sender needs it (a retry is checked, see replay()).
+        "client_id": report.client_id if is_reporter(report, actor, token) else None,
+        "status": case.status if case else "new",
+        "status_name": STATUS_ZH[case.status] if case else STATUS_ZH["new"],
+        "source": report.source,
+        "source_name": SOURCES.get(report.source),
+        "lat": lat,
+        "lon": lon,
+        "accuracy_m": report.accuracy_m,
+        "category_code": report.category.code if report.category else None,
+        "description": report.description,
+        "grid": {"code": report.grid.code, "name": report.grid.name} if report.grid else None,
+        "created_at": iso_local(report.created_at),
+        "photos": shown_photos(report.photos, original, public),
+        "warnings": report.warnings or [],
+        "rating": report.rating,
+    }
+    if can_see_phone(actor, facts):
+        body["phone"] = report.phone
+    if with_case and case is not None:
+        body["case"] = {"id": case.id, "number": case.number, "status": case.status}
+        if case.status in ("rectified", "closed"):
+            after = [e for e in case.events if e.action == "rectify"]
+            body["after_photos"] = shown_photos(after[-1].photos, original, public) if after else []
+    else:
+        body["case"] = None
+    return body
