@@ -35,6 +35,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .web.pages import blp as pages_blp
 
     app.register_blueprint(pages_blp)  # HTML pages, outside the API prefix and its OpenAPI
+    from .health import blp as health_blp
+
+    app.register_blueprint(health_blp)  # /healthz, /readyz for load balancers and systemd
     errors.init_app(app)  # after flask-smorest, so our envelope replaces its error format
     from . import security
 

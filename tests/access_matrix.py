@@ -316,6 +316,9 @@ ROWS: list[Row] = [
             "/assets/common.js",
         )
     ),
+    # probes for load balancers: states only, no data
+    Row("GET", "/healthz", PUBLIC, prefix=""),
+    Row("GET", "/readyz", PUBLIC, prefix=""),
 ]
 
 
