@@ -25,8 +25,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
     api.init_app(app)
 
-    from . import errors
+    from . import errors, logs
     from .access import auth, passwords
+
+    logs.init_app(app)  # before auth: a refused token's answer carries the request id too
 
     passwords.use_profile(app.config["PASSWORD_PROFILE"])
     auth.init_app(app)

@@ -27,6 +27,7 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     # Keys the case timeline's hash chain (HMAC); kept outside the database on purpose.
     "AUDIT_KEY": (None, str),
     "RATE_LIMITS": ("on", str),
+    "LOG_FORMAT": ("json", str),
     "REDIS_URL": (None, str),
     "TOKEN_TTL_HOURS": (24 * 7, int),
     "TIMEZONE": ("Asia/Shanghai", str),
