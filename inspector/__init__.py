@@ -47,9 +47,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app
     )  # after auth and the blueprints: limits key on the actor and bind to views
 
-    from . import cli
+    from . import cli, jobs
     from .sla import service as sla
 
+    jobs.init_app(app)  # after security's hooks: runs first, so only the answer's fate decides
     cli.init_app(app)
     sla.init_app(app)  # checks OFFICE_HOURS at start-up
     return app

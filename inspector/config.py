@@ -29,6 +29,8 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "RATE_LIMITS": ("on", str),
     "LOG_FORMAT": ("json", str),
     "REDIS_URL": (None, str),
+    # RQ queue the background jobs go to when REDIS_URL is set (inspector/jobs.py).
+    "JOBS_QUEUE": ("inspector", str),
     "TOKEN_TTL_HOURS": (24 * 7, int),
     "TIMEZONE": ("Asia/Shanghai", str),
     "MAX_UPLOAD_MB": (20, int),

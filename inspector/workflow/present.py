@@ -81,6 +81,15 @@ def event_json(
     }
 
 
+# Flags for the dispatcher about other cases (reports/jobs.py): not shown to the public.
+STAFF_ONLY_WARNINGS = frozenset({"photo_reused"})
+
+
+def _warnings(report: Report, public: bool) -> list[dict[str, Any]]:
+    warnings = report.warnings or []
+    return [w for w in warnings if w.get("code") not in STAFF_ONLY_WARNINGS] if public else warnings
+
+
 def report_json(
     report: Report, actor: Actor, with_case: bool = True, token: str | None = None
 ) -> dict[str, Any]:
@@ -107,7 +116,7 @@ def report_json(
         "grid": {"code": report.grid.code, "name": report.grid.name} if report.grid else None,
         "created_at": iso_local(report.created_at),
         "photos": _photos(report.photos, original, public),
-        "warnings": report.warnings or [],
+        "warnings": _warnings(report, public),
         "rating": report.rating,
     }
     if can_see_phone(actor, facts):
@@ -185,6 +194,8 @@ def case_json(
         # The optimistic lock: an action may send it back as `version` (stale -> 409).
         "version": case.version,
     }
+    if not public:  # api.md: photo_reused (added after intake by a job) shows here
+        body["warnings"] = [w for r in case.reports for w in (r.warnings or [])]
     if full:
         original = can_see_original(actor, case_facts(case))
         reports = [r for r in case.reports if not public or r.id in own]
