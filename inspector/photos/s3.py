@@ -130,7 +130,7 @@ class S3Storage:
     def delete_if_older(self, key: str, cutoff: float) -> bool:
         """Delete unless (re)written since `cutoff`. S3 has no conditional delete on age, so a
         refresh landing between the HEAD and the DELETE (milliseconds, against a grace period
-        of an hour) could still lose; `audit storage` reports a row without its object."""
+        of an hour) could still lose: the photo would then answer 404 `photo_file_missing`."""
         if not TMP_KEY.match(key):
             check_key(key)
         try:

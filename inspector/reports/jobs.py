@@ -11,25 +11,30 @@ refusal: the same pile may honestly be photographed twice from the same spot.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
+from ..errors import ApiError
 from ..extensions import db
 from ..photos.service import case_of, ensure_derivatives, same_picture
 from ..timeutil import as_utc
 from .models import Report
 
 REUSE_WINDOW = timedelta(days=90)
+log = logging.getLogger(__name__)
 
 
 def after_intake(report_id: int) -> None:
-    """Derive every photo of the report (committing each pHash), then flag re-use. Idempotent:
-    run twice, it adds no second warning for the same other case."""
+    """Derive every photo of the report, then flag re-use; the job runner (inspector/jobs.py)
+    commits. Idempotent: run twice, it adds no second warning for the same other case."""
     report = db.session.get(Report, report_id)
     if report is None:  # its request was rolled back after all
         return
     for photo in report.photos:
-        ensure_derivatives(photo)
-        db.session.commit()  # a pHash is worth keeping even if a later photo fails
+        try:
+            ensure_derivatives(photo)
+        except ApiError:  # pixels broken past the upload checks: the other photos still count
+            log.warning("photo %s: no derivatives (undecodable)", photo.id)
     flag_reused_photos(report)
 
 

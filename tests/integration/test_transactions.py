@@ -15,7 +15,7 @@ from inspector.org.service import upsert_unit
 
 PACKAGE = Path(__file__).resolve().parents[2] / "inspector"
 # The request owner, the job owner and the command-line entry points; nowhere else.
-COMMIT_OWNERS = {"http.py", "cli.py", "sla/jobs.py", "sla/cli.py", "photos/cli.py"}
+COMMIT_OWNERS = {"http.py", "cli.py", "jobs.py", "sla/jobs.py", "sla/cli.py", "photos/cli.py"}
 
 
 def _units(app, code: str) -> int:
