@@ -53,6 +53,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     jobs.init_app(app)  # after security's hooks: runs first, so only the answer's fate decides
     cli.init_app(app)
     sla.init_app(app)  # checks OFFICE_HOURS at start-up
+    from .supervision.formulas import Weights
+
+    # a bad weight fails at start, not in a bulletin
+    Weights.parse(app.config["SUPERVISION_WEIGHTS"])
     return app
 
 
@@ -66,6 +70,7 @@ def _blueprints() -> list:
     from .reports.api import blp as reports_blp
     from .routing.api import blp as routing_blp
     from .sla.api import blp as notifications_blp
+    from .supervision.api import blp as supervision_blp
     from .workflow.api import blp as cases_blp
 
     return [
@@ -79,6 +84,7 @@ def _blueprints() -> list:
         reports_blp,
         cases_blp,
         notifications_blp,
+        supervision_blp,
     ]
 
 
