@@ -29,8 +29,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     api.register_converter(BoundedInt, bounded_int_schema)
 
-    from . import errors, input_guard
+    from . import errors, input_guard, logs
     from .access import auth, passwords
+
+    logs.init_app(app)  # before auth: a refused token's answer carries the request id too
 
     passwords.use_profile(app.config["PASSWORD_PROFILE"])
     input_guard.init_app(app)  # before the blueprints (id converter) and auth (runs first)
@@ -44,6 +46,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .web.pages import blp as pages_blp
 
     app.register_blueprint(pages_blp)  # HTML pages, outside the API prefix and its OpenAPI
+    from .health import blp as health_blp
+
+    app.register_blueprint(health_blp)  # /healthz, /readyz for load balancers and systemd
     errors.init_app(app)  # after flask-smorest, so our envelope replaces its error format
     from . import security
 
@@ -51,9 +56,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app
     )  # after auth and the blueprints: limits key on the actor and bind to views
 
-    from . import cli
+    from . import cli, jobs
     from .sla import service as sla
 
+    jobs.init_app(app)  # after security's hooks: runs first, so only the answer's fate decides
     cli.init_app(app)
     sla.init_app(app)  # checks OFFICE_HOURS at start-up
     from .supervision.formulas import Weights

@@ -84,6 +84,38 @@ def audit_verify() -> None:
     click.echo("案件流水校验通过 / every case timeline verifies")
 
 
+jobs_cli = AppGroup("jobs", help="后台任务 / Background jobs")
+
+
+@jobs_cli.command("worker")
+@click.option(
+    "--burst", is_flag=True, help="处理完队列中的任务即退出 / exit once the queue is empty"
+)
+@click.option("--simple", is_flag=True, help="不为每个任务 fork / run jobs in this process")
+def jobs_worker(burst: bool, simple: bool) -> None:
+    """Run the RQ worker of INSPECTOR_JOBS_QUEUE on INSPECTOR_REDIS_URL (deploy/ unit)."""
+    import os
+
+    from flask import current_app
+    from rq import SimpleWorker, Worker
+
+    from .jobs import queue
+
+    app = current_app._get_current_object()
+    if not app.config.get("REDIS_URL"):
+        raise click.ClickException(
+            "未设置 INSPECTOR_REDIS_URL:任务在 Web 进程内运行 / no Redis: jobs run in-process"
+        )
+    from .grid.cache import warm as warm_grid
+
+    warm_grid()  # the index is built before the first job, not inside it
+    jobs = queue(app)
+    # A forked job must not reuse the parent's database sockets (SQLAlchemy's fork recipe).
+    os.register_at_fork(after_in_child=lambda: db.engine.dispose(close=False))
+    worker_class = SimpleWorker if simple else Worker
+    worker_class([jobs], connection=jobs.connection).work(burst=burst)
+
+
 def init_app(app: Flask) -> None:
     from .open311.cli import open311_cli
     from .photos.cli import photos_cli
@@ -97,5 +129,6 @@ def init_app(app: Flask) -> None:
         tick_command,
         calendar_cli,
         open311_cli,
+        jobs_cli,
     ):
         app.cli.add_command(command)

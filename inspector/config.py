@@ -13,11 +13,24 @@ ENV_PREFIX = "INSPECTOR_"
 _SETTINGS: dict[str, tuple[Any, Any]] = {
     "DATABASE_URL": (None, str),
     "MEDIA_DIR": (None, str),
+    # Photo store: "local" (files under MEDIA_DIR) or "s3" (an S3-compatible bucket).
+    "STORAGE": ("local", str),
+    "S3_ENDPOINT": (None, str),
+    "S3_PUBLIC_ENDPOINT": (None, str),
+    "S3_BUCKET": (None, str),
+    "S3_ACCESS_KEY": (None, str),
+    "S3_SECRET_KEY": (None, str),
+    "S3_REGION": (None, str),
+    "S3_ADDRESSING_STYLE": ("auto", str),
+    "S3_URL_TTL_S": (300, int),
     "SECRET_KEY": (None, str),
     # Keys the case timeline's hash chain (HMAC); kept outside the database on purpose.
     "AUDIT_KEY": (None, str),
     "RATE_LIMITS": ("on", str),
+    "LOG_FORMAT": ("json", str),
     "REDIS_URL": (None, str),
+    # RQ queue the background jobs go to when REDIS_URL is set (inspector/jobs.py).
+    "JOBS_QUEUE": ("inspector", str),
     "TOKEN_TTL_HOURS": (24 * 7, int),
     "TIMEZONE": ("Asia/Shanghai", str),
     "MAX_UPLOAD_MB": (20, int),

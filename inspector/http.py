@@ -11,7 +11,8 @@ Two kinds of work must not share the answer's fate, and are owned here as well:
     Idempotency-Key claim, which other processes must see while the view runs);
   - `on_rollback`: a step that runs in a short transaction of its own after the request's work
     was rolled back (the failed-login counter under a 401, releasing an Idempotency-Key claim).
-Jobs (`inspector/sla/jobs.py`) and CLI commands (`inspector/cli.py`) own their transactions.
+Jobs (`inspector/sla/jobs.py`, the background job runner `inspector/jobs.py`) and CLI commands
+(`inspector/cli.py`) own their transactions.
 """
 
 from __future__ import annotations

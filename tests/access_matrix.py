@@ -319,6 +319,9 @@ ROWS: list[Row] = [
             "/assets/common.js",
         )
     ),
+    # probes for load balancers: states only, no data
+    Row("GET", "/healthz", PUBLIC, prefix=""),
+    Row("GET", "/readyz", PUBLIC, prefix=""),
     # supervision (督查考核): indicators and rankings; unit staff read their own unit's
     Row("GET", "/stats/units?from=2026-11-16&to=2026-11-22", _SUPERVISION_UNITS),
     Row("GET", "/stats/grids?from=2026-11-16&to=2026-11-22", _SUPERVISION),

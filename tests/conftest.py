@@ -120,3 +120,12 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def demo_client(demo_app: Flask) -> FlaskClient:
     return demo_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's standalone S3 server in a child process, one per test worker (tests/s3server.py)."""
+    from .s3server import running_s3_server
+
+    with running_s3_server() as server:
+        yield server

@@ -122,3 +122,13 @@ def grid_cache(app: Flask | None = None) -> GridCache:
 def bump_zones_revision() -> None:
     """Move the counter in the caller's transaction; after its commit, re-check in this process."""
     bump_revision(ZONES_REVISION, grid_cache(current_app._get_current_object()).invalidate)
+
+
+def warm(app: Flask | None = None) -> GridSnapshot:
+    """Build the index now, at process start (gunicorn worker, job worker), so the first
+    `zones/locate` or intake does not pay for it (a 50,000-grid city: seconds)."""
+    app = app or current_app._get_current_object()
+    with app.app_context():
+        snapshot = grid_cache(app).get()
+        db.session.remove()
+    return snapshot

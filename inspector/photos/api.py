@@ -4,7 +4,7 @@ Anything not visible answers 404, so ids cannot be probed."""
 
 from __future__ import annotations
 
-from flask import current_app, request, send_file
+from flask import current_app, redirect, request, send_file
 from flask_smorest import Blueprint
 
 from ..access.auth import current_actor, public
@@ -12,7 +12,7 @@ from ..errors import ApiError, not_found
 from ..extensions import db
 from . import urls
 from .models import Photo
-from .service import ensure_derivatives, may_fetch, open_stored
+from .service import ensure_derivatives, may_fetch, open_stored, storage
 from .storage import derived_key
 
 blp = Blueprint("photos", __name__, description="照片 / Photos")
@@ -44,6 +44,15 @@ def _photo_for(photo_id: int, variant: str) -> Photo:
     return photo
 
 
+def _redirect(location: str):
+    """302 to a presigned URL valid for S3_URL_TTL_S. The redirect itself may be reused for
+    half of that, so a list of thumbnails reloaded within minutes hits the browser cache."""
+    response = redirect(location, code=302)
+    max_age = max(int(current_app.config["S3_URL_TTL_S"]) // 2, 0)
+    response.headers["Cache-Control"] = f"private, max-age={max_age}"
+    return response
+
+
 def _send(stream, mimetype: str, etag: str, cache: str, filename: str | None = None):  # noqa: ANN001
     response = send_file(
         stream, mimetype=mimetype, etag=etag, conditional=True, download_name=filename
@@ -59,14 +68,19 @@ def _send(stream, mimetype: str, etag: str, cache: str, filename: str | None = N
 def _derived(photo_id: int, variant: str):
     photo = _photo_for(photo_id, variant)
     ensure_derivatives(photo)  # a first decode also computes the perceptual hash (committed)
-    stream = open_stored(photo, derived_key(photo.sha256, variant))
+    key = derived_key(photo.sha256, variant)
+    direct = storage().presigned_url(key)
+    if direct is not None:  # object store: the browser fetches the bytes from it directly
+        return _redirect(direct)
+    stream = open_stored(photo, key)
     return _send(stream, "image/jpeg", f"{photo.sha256}-{variant}", DERIVED_CACHE)
 
 
 @blp.route("/photos/<int:photo_id>/display.jpg", methods=["GET"])
 @public("<img> cannot send a token: a signed URL suffices; otherwise bearer + policy")
 def display(photo_id: int):
-    """Display size (≤1280 px), upright, no EXIF. Made on first request, then cached."""
+    """Display size (≤1280 px), upright, no EXIF. Made on first request, then cached. With
+    S3 storage: 302 to a short-lived presigned URL of the object."""
     return _derived(photo_id, "display")
 
 

@@ -30,17 +30,18 @@ from .checks import Thresholds, first_position, warnings_for
 from .derive import VARIANTS, make_derivatives
 from .models import Photo
 from .similar import hamming, parts
-from .storage import FileSystemStorage, Storage, derived_key, original_key
+from .storage import Storage, derived_key, original_key
+from .storage import from_config as storage_from_config
 from .validate import Inspected, inspect_image, invalid_image
 
 MAX_FILES = 9
 
 
 def storage() -> Storage:
-    """The app's photo store (one per app; hosts share MEDIA_DIR)."""
+    """The app's photo store (one per app; hosts share MEDIA_DIR or one S3 bucket)."""
     store = current_app.extensions.get("photo_storage")
     if store is None:
-        store = FileSystemStorage(current_app.config["MEDIA_DIR"])
+        store = storage_from_config(current_app.config)
         current_app.extensions["photo_storage"] = store
     return store
 

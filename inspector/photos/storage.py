@@ -11,15 +11,15 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _KEY = re.compile(r"^(originals|derived)/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}(-[a-z]+\.jpg)?$")
 TMP_PREFIX = ".tmp-"
-_TMP_KEY = re.compile(r"^(originals|derived)/[0-9a-f]{2}/[0-9a-f]{2}/\.tmp-[A-Za-z0-9_.-]+$")
+TMP_KEY = re.compile(r"^(originals|derived)/[0-9a-f]{2}/[0-9a-f]{2}/\.tmp-[A-Za-z0-9_.-]+$")
 
 
 class BadKey(ValueError):
@@ -69,10 +69,30 @@ class Storage(Protocol):
     def local_path(self, key: str) -> str | None:
         """A file path when the object is a local file (served with sendfile), else None."""
 
+    def presigned_url(self, key: str) -> str | None:
+        """A short-lived URL browsers may fetch the object from directly, or None (local files)."""
+
     def list(self, prefix: str) -> Iterator[StoredObject]: ...
 
     def delete_if_older(self, key: str, cutoff: float) -> bool:
         """Delete unless written or re-put since `cutoff`; safe against a concurrent `put`."""
+
+    def check(self) -> None:
+        """Raise when the store cannot be used (readyz names it)."""
+
+
+def from_config(cfg: Mapping[str, Any]) -> Storage:
+    """INSPECTOR_STORAGE=local (default, MEDIA_DIR) or s3 (INSPECTOR_S3_*)."""
+    kind = str(cfg.get("STORAGE") or "local").lower()
+    if kind == "s3":
+        from .s3 import from_config as s3_from_config  # boto3 only loaded when used
+
+        return s3_from_config(cfg)
+    if kind != "local":
+        raise ValueError(f"INSPECTOR_STORAGE must be 'local' or 's3', not {kind!r}")
+    root = Path(cfg["MEDIA_DIR"])
+    root.mkdir(parents=True, exist_ok=True)
+    return FileSystemStorage(root)
 
 
 class FileSystemStorage:
@@ -133,6 +153,16 @@ class FileSystemStorage:
         path = self._path(key)
         return str(path) if path.is_file() else None
 
+    def presigned_url(self, key: str) -> str | None:
+        return None
+
+    def check(self) -> None:
+        """The root must exist (a missing NFS mount shows here) and be writable."""
+        if not self.root.is_dir():
+            raise FileNotFoundError(f"{self.root} is not a directory")
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise PermissionError(f"{self.root} is not writable")
+
     def list(self, prefix: str) -> Iterator[StoredObject]:
         """Every stored object under prefix, crashed writes' temporary files included."""
         base = self.root / prefix
@@ -150,7 +180,7 @@ class FileSystemStorage:
     def delete_if_older(self, key: str, cutoff: float) -> bool:
         """Move aside first, then look again: a `put` that touched the file just before the
         move shows as a fresh mtime (file restored); one after the move writes a new file."""
-        path = self.root / key if _TMP_KEY.match(key) else self._path(key)
+        path = self.root / key if TMP_KEY.match(key) else self._path(key)
         aside = path.with_name(f"{TMP_PREFIX}sweep-{path.name}-{time.time_ns()}")
         try:
             os.rename(path, aside)

@@ -48,7 +48,7 @@ def report_json(
         "grid": {"code": report.grid.code, "name": report.grid.name} if report.grid else None,
         "created_at": iso_local(report.created_at),
         "photos": shown_photos(report.photos, original, public),
-        "warnings": report.warnings or [],
+        "warnings": _warnings(report, public),
         "rating": report.rating,
     }
     if can_see_phone(actor, facts):
@@ -61,3 +61,12 @@ def report_json(
     else:
         body["case"] = None
     return body
+
+
+# Flags for the dispatcher about other cases (reports/jobs.py): not shown to the public.
+STAFF_ONLY_WARNINGS = frozenset({"photo_reused"})
+
+
+def _warnings(report: Report, public: bool) -> list[dict[str, Any]]:
+    warnings = report.warnings or []
+    return [w for w in warnings if w.get("code") not in STAFF_ONLY_WARNINGS] if public else warnings

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..grid.address import address_for
 from ..grid.coords import to_wgs84
 from ..grid.service import Location, locate
+from ..jobs import later
 from ..photos.checks import CHECK_FAILURES
 from ..photos.service import (
     Upload,
@@ -245,6 +246,7 @@ def submit_report(
     if status == "filed":
         case.filed_at = now
     db.session.flush()
+    later("after_intake", report.id)  # derivatives, pHash, photo_reused (reports/jobs.py)
     return report, token
 
 

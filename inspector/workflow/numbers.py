@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
+from ..logs import note_case
 from ..timeutil import CHINA
 from .models import CaseCounter
 
@@ -22,4 +23,6 @@ def next_case_number(now: datetime) -> str:
         .returning(CaseCounter.last)
     )
     seq = db.session.execute(stmt).scalar_one()
-    return f"{day}{seq:05d}"
+    number = f"{day}{seq:05d}"
+    note_case(number)  # the request's log lines name the case it opened
+    return number

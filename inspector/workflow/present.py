@@ -165,6 +165,8 @@ def case_json(
         "version": case.version,
     }
     body = in_view(body, CASE_VIEWS, actor)
+    if not public:  # api.md: photo_reused (added after intake by a job) shows here
+        body["warnings"] = [w for r in case.reports for w in (r.warnings or [])]
     if full:
         original = can_see_original(actor, case_facts(case))
         body["timeline"] = [event_json(e, actor, original, own) for e in case.events]

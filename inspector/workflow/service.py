@@ -22,6 +22,7 @@ from ..extensions import db
 from ..grid.coords import to_wgs84
 from ..grid.service import location_of_grid
 from ..humanize import distance_text
+from ..logs import note_case
 from ..org.models import Unit
 from ..org.service import unit_by_code
 from ..photos.service import Upload, inspect_uploads, store_uploads
@@ -64,6 +65,7 @@ def load_case(case_id: int, actor: Actor, token: str | None = None) -> Case:
     case = db.session.get(Case, case_id)
     if case is None or not (can_see_case(actor, case_facts(case)) or _holds_token(case, token)):
         raise not_found("案件 / Case")
+    note_case(case.number)  # the request's log lines name the case it is about
     return case
 
 

@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "inspector"
 # The request owner, the job owner and the command-line entry points; nowhere else.
 COMMIT_OWNERS = {
     "http.py",
+    "jobs.py",  # background jobs: each job owns its transaction
     "cli.py",
     "sla/jobs.py",
     "sla/cli.py",

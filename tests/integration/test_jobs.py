@@ -1,0 +1,125 @@
+"""Jobs after intake: derivatives and pHash made right after the answer, and `photo_reused`
+(the same picture as a photo of another case within 90 days) shown to the dispatcher on the
+case. Both paths: in-process after the response (no Redis) and a real RQ worker on Redis."""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from PIL import Image
+from sqlalchemy import update
+
+from inspector.extensions import db
+from inspector.photos.models import Photo
+from inspector.reports.models import Report
+from inspector.setup.demo import grid_center
+from tests import photo_samples as samples
+from tests.helpers import auth
+
+from .photos_fixtures import COMMUNITY
+
+REDIS = os.environ.get("INSPECTOR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+SCENE = samples.encode(samples.textured_scene(800, 600), "JPEG", quality=92)
+
+
+def _reencoded() -> bytes:
+    """The same picture, resized and saved again (what a re-user's phone or app does)."""
+    image = Image.open(io.BytesIO(SCENE)).resize((640, 480))
+    return samples.encode(image, "JPEG", quality=70)
+
+
+def _post(client, grid: str, photo: bytes):
+    lat, lon = grid_center(COMMUNITY + grid)
+    data = {"lat": str(lat), "lon": str(lon), "category_code": "0101"}
+    data["photo"] = [(io.BytesIO(photo), "IMG_1.jpg")]
+    answer = client.post("/api/v1/reports", data=data, content_type="multipart/form-data")
+    assert answer.status_code == 201, answer.get_json()
+    body = answer.get_json()
+    answer.close()  # what a WSGI server does once the answer is sent: the in-process jobs run
+    return body
+
+
+def _reused(client, case_id: int) -> list[int]:
+    body = client.get(f"/api/v1/cases/{case_id}", headers=auth(client, "dispatcher")).get_json()
+    return [w["case_id"] for w in body["warnings"] if w["code"] == "photo_reused"]
+
+
+def _derived_files(app) -> set[str]:
+    root = Path(app.config["MEDIA_DIR"]) / "derived"
+    return {p.name for p in root.rglob("*.jpg")} if root.exists() else set()
+
+
+def test_in_process_after_the_answer(demo_app, demo_client) -> None:
+    first = _post(demo_client, "001", SCENE)
+    # Derivatives and pHash exist once the answer is out: the first view costs nothing more.
+    with demo_app.app_context():
+        photo = db.session.get(Photo, first["photos"][0]["id"])
+        assert photo.phash is not None
+        sha = photo.sha256
+    assert _derived_files(demo_app) == {f"{sha}-display.jpg", f"{sha}-thumb.jpg"}
+    assert _reused(demo_client, first["case"]["id"]) == []  # nothing earlier to match
+
+    # 91 days ago: outside the window, so the next re-use does not point at it.
+    with demo_app.app_context():
+        db.session.execute(
+            update(Photo)
+            .where(Photo.id == photo.id)
+            .values(created_at=photo.created_at - timedelta(days=91))
+        )
+        db.session.commit()
+    second = _post(demo_client, "007", _reencoded())
+    assert _reused(demo_client, second["case"]["id"]) == []
+    third = _post(demo_client, "013", SCENE)
+    assert _reused(demo_client, third["case"]["id"]) == [second["case"]["id"]]
+    other = _post(demo_client, "019", samples.jpeg(1, size=(800, 600)))  # another picture
+    assert _reused(demo_client, other["case"]["id"]) == []
+
+    # The dispatcher's flag, not the reporter's: the anonymous sender does not see it.
+    body = demo_client.get(
+        f"/api/v1/reports/{third['id']}", query_string={"token": third["tracking_token"]}
+    ).get_json()
+    assert [w["code"] for w in body["warnings"] if w["code"] == "photo_reused"] == []
+    assert (
+        "warnings"
+        not in demo_client.get(
+            f"/api/v1/cases/{third['case']['id']}", query_string={"token": third["tracking_token"]}
+        ).get_json()
+    )
+
+
+def test_rq_worker_on_redis(app_factory) -> None:
+    from rq import SimpleWorker
+
+    from inspector.jobs import queue
+
+    app = app_factory(REDIS_URL=REDIS, JOBS_QUEUE=f"test-{uuid.uuid4().hex[:10]}")
+    client = app.test_client()
+    jobs = queue(app)
+    try:
+        first = _post(client, "001", SCENE)
+        second = _post(client, "007", _reencoded())
+        # Nothing ran in the web process: two jobs wait on the queue.
+        assert jobs.count == 2
+        with app.app_context():
+            assert db.session.query(Photo).filter(Photo.phash.is_not(None)).count() == 0
+        assert _derived_files(app) == set()
+
+        with app.app_context():
+            worker = SimpleWorker([jobs], connection=jobs.connection)
+            assert worker.work(burst=True)
+        assert jobs.count == 0
+        with app.app_context():
+            phashes = db.session.query(Photo.phash).filter(Photo.phash.is_not(None)).all()
+            assert len(phashes) == 2
+            report = db.session.get(Report, second["id"])
+            assert [w["code"] for w in report.warnings].count("photo_reused") == 1
+        assert len(_derived_files(app)) == 4
+        assert _reused(client, second["case"]["id"]) == [first["case"]["id"]]
+        # The earlier case is not accused by the later one's re-use.
+        assert _reused(client, first["case"]["id"]) == []
+    finally:
+        jobs.delete(delete_jobs=True)
