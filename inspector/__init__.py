@@ -52,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _blueprints() -> list:
     from .access.api import blp as auth_blp
+    from .campaign.api import blp as campaign_blp
     from .categories.api import blp as categories_blp
     from .grid.api import blp as zones_blp
     from .org.api import blp as units_blp
@@ -69,6 +70,7 @@ def _blueprints() -> list:
         zones_blp,
         routing_blp,
         points_blp,
+        campaign_blp,
         photos_blp,
         reports_blp,
         cases_blp,

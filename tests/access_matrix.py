@@ -38,6 +38,7 @@ PUBLIC = "public"  # a row's `roles` for views open to anonymous callers
 ANY = frozenset(ROLES)  # any logged-in account
 STAFF = frozenset(STAFF_ROLES)
 ONLY_ADMIN = frozenset({ADMIN})
+CAMPAIGN = frozenset({DISPATCHER, SUPERVISOR, ADMIN})
 ANONYMOUS = "anonymous"
 
 # actor name -> role. The first seven are the demo accounts.
@@ -279,6 +280,16 @@ ROWS: list[Row] = [
         served=201,
     ),
     Row("GET", "/points", STAFF),
+    Row(
+        "POST",
+        "/points/import",
+        ONLY_ADMIN,
+        {"type": "FeatureCollection", "features": []},
+    ),
+    # campaign tools (创城迎检): point history, board, camera-point evidence
+    Row("GET", "/points/P001/history", CAMPAIGN),
+    Row("GET", "/points/board", CAMPAIGN),
+    Row("GET", "/points/P001/camera", CAMPAIGN),
     # 随手拍 intake and follow-up
     # JSON instead of multipart: everyone gets the same clear 422 (no photo), never a 5xx.
     Row("POST", "/reports", PUBLIC, {"description": "JSON, not multipart"}, served=422),
