@@ -55,6 +55,7 @@ def _blueprints() -> list:
     from .campaign.api import blp as campaign_blp
     from .categories.api import blp as categories_blp
     from .grid.api import blp as zones_blp
+    from .hotline.api import blp as hotline_blp
     from .org.api import blp as units_blp
     from .photos.api import blp as photos_blp
     from .points.api import blp as points_blp
@@ -71,6 +72,7 @@ def _blueprints() -> list:
         routing_blp,
         points_blp,
         campaign_blp,
+        hotline_blp,
         photos_blp,
         reports_blp,
         cases_blp,

@@ -36,6 +36,9 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "SLA_WARN_WORK_HOURS": (1.0, float),
     "CORS_ORIGINS": ("", str),
     "GEOCODER": ("", str),
+    # 12345 import: JSON objects overriding the default column headers and mapping category texts.
+    "HOTLINE_COLUMNS": ("", str),
+    "HOTLINE_CATEGORIES": ("", str),
     "PASSWORD_PROFILE": ("rfc9106-low-memory", str),
     "PROXY_COUNT": (0, int),
     "LIMIT_LOGIN_IP": ("30/minute;300/hour", str),

@@ -290,6 +290,11 @@ ROWS: list[Row] = [
     Row("GET", "/points/P001/history", CAMPAIGN),
     Row("GET", "/points/board", CAMPAIGN),
     Row("GET", "/points/P001/camera", CAMPAIGN),
+    # 12345 hotline: JSON instead of multipart gets the clear 422 (no file)
+    Row("POST", "/hotline/import", frozenset({DISPATCHER, ADMIN}), {"file": "x"}, served=422),
+    Row("GET", "/hotline/callbacks?size=5&seed=1", CAMPAIGN),
+    # the planted case is a resident's tip, not a hotline ticket: 404 for those served
+    Row("POST", "/hotline/callbacks/{case_id}", CAMPAIGN, {"outcome": "satisfied"}, served=404),
     # 随手拍 intake and follow-up
     # JSON instead of multipart: everyone gets the same clear 422 (no photo), never a 5xx.
     Row("POST", "/reports", PUBLIC, {"description": "JSON, not multipart"}, served=422),

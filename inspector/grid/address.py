@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import current_app
 
-from .coords import from_wgs84
+from .coords import from_wgs84, to_wgs84
 
 log = logging.getLogger(__name__)
 GEOCODER_TIMEOUT_S = 3
@@ -70,3 +70,20 @@ def address_for(location: Any, lat: float, lon: float) -> str:
         return fallback
     text = getattr(found, "address", None)
     return text.strip() if isinstance(text, str) and text.strip() else fallback
+
+
+def geocode_address(text: str) -> tuple[float, float] | None:
+    """WGS-84 (lat, lon) of an address through the configured geocoder; None when no geocoder is
+    configured, nothing was found, or the service failed (the caller reports the row)."""
+    made = geocoder_from_setting(current_app.config.get("GEOCODER") or "")
+    if made is None:
+        return None
+    geocoder, system, extra = made
+    try:
+        found = geocoder.geocode(text, exactly_one=True, **extra)
+    except Exception as exc:  # noqa: BLE001 - any geocoder failure: the row is reported
+        log.warning("geocoding failed: %s", exc)
+        return None
+    if found is None:
+        return None
+    return to_wgs84(found.latitude, found.longitude, system)

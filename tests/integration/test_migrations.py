@@ -74,6 +74,15 @@ def _check_0003(conn: Connection) -> None:
 CHECKS["0003"] = _check_0003
 
 
+def _check_0010(conn: Connection) -> None:
+    """0010: old cases carry no 12345 ticket number."""
+    rows = conn.execute(text('SELECT ticket_no FROM "case"')).all()
+    assert len(rows) == 5 and {r.ticket_no for r in rows} == {None}
+
+
+CHECKS["0010"] = _check_0010
+
+
 def _decode(value):
     if isinstance(value, dict) and "$dt" in value:
         return datetime.fromisoformat(value["$dt"])
