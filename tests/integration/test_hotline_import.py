@@ -12,9 +12,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from click.testing import CliRunner
 from geopy.distance import geodesic
 from openpyxl import Workbook
 
+from inspector.cli import audit_cli
 from inspector.grid.coords import from_wgs84
 
 from ..helpers import auth
@@ -177,6 +179,9 @@ def test_reimport_updates_text_and_files_a_newly_mapped_category(app_factory):
     filed = u.get(f"/api/v1/cases/{h007}", headers=auth(u, "dispatcher")).get_json()
     assert filed["status"] == "filed" and filed["category_code"] == "0202"
     assert [e["action"] for e in filed["timeline"]] == ["report", "file"]
+    with unmapped_first.app_context():  # re-import events chain and replay like any other
+        result = CliRunner().invoke(audit_cli, ["verify"], obj=None, standalone_mode=False)
+    assert result.exception is None, result.output
 
 
 def test_xlsx_with_configured_headers_and_category_table(app_factory):
