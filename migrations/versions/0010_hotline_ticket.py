@@ -1,7 +1,7 @@
 """12345 hotline tickets: the ticket number on the case
 
 Revision ID: 0010
-Revises: 0003
+Revises: 0007
 Create Date: 2026-11-28 15:20:00
 
 `case.ticket_no` holds the 12345 platform's 工单编号 of a case imported from a hotline export
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0010"
-down_revision = "0003"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
