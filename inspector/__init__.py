@@ -71,8 +71,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _blueprints() -> list:
     from .access.api import blp as auth_blp
+    from .campaign.api import blp as campaign_blp
     from .categories.api import blp as categories_blp
     from .grid.api import blp as zones_blp
+    from .hotline.api import blp as hotline_blp
     from .org.api import blp as units_blp
     from .photos.api import blp as photos_blp
     from .points.api import blp as points_blp
@@ -89,6 +91,8 @@ def _blueprints() -> list:
         zones_blp,
         routing_blp,
         points_blp,
+        campaign_blp,
+        hotline_blp,
         photos_blp,
         reports_blp,
         cases_blp,

@@ -54,6 +54,9 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "SUPERVISION_MIN_DUE": (5, int),
     "SUPERVISION_LIST_SIZE": (3, int),
     "GEOCODER": ("", str),
+    # 12345 import: JSON objects overriding the default column headers and mapping category texts.
+    "HOTLINE_COLUMNS": ("", str),
+    "HOTLINE_CATEGORIES": ("", str),
     "PASSWORD_PROFILE": ("rfc9106-low-memory", str),
     "PROXY_COUNT": (0, int),
     "LIMIT_LOGIN_IP": ("30/minute;300/hour", str),

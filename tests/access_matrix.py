@@ -38,6 +38,7 @@ PUBLIC = "public"  # a row's `roles` for views open to anonymous callers
 ANY = frozenset(ROLES)  # any logged-in account
 STAFF = frozenset(STAFF_ROLES)
 ONLY_ADMIN = frozenset({ADMIN})
+CAMPAIGN = frozenset({DISPATCHER, SUPERVISOR, ADMIN})
 ANONYMOUS = "anonymous"
 
 # actor name -> role. The first seven are the demo accounts.
@@ -282,6 +283,21 @@ ROWS: list[Row] = [
         served=201,
     ),
     Row("GET", "/points", STAFF),
+    Row(
+        "POST",
+        "/points/import",
+        ONLY_ADMIN,
+        {"type": "FeatureCollection", "features": []},
+    ),
+    # campaign tools (创城迎检): point history, board, camera-point evidence
+    Row("GET", "/points/P001/history", CAMPAIGN),
+    Row("GET", "/points/board", CAMPAIGN),
+    Row("GET", "/points/P001/camera", CAMPAIGN),
+    # 12345 hotline: JSON instead of multipart gets the clear 422 (no file)
+    Row("POST", "/hotline/import", frozenset({DISPATCHER, ADMIN}), {"file": "x"}, served=422),
+    Row("GET", "/hotline/callbacks?size=5&seed=1", CAMPAIGN),
+    # the planted case is a resident's tip, not a hotline ticket: 404 for those served
+    Row("POST", "/hotline/callbacks/{case_id}", CAMPAIGN, {"outcome": "satisfied"}, served=404),
     # 随手拍 intake and follow-up
     # JSON instead of multipart: everyone gets the same clear 422 (no photo), never a 5xx.
     Row("POST", "/reports", PUBLIC, {"description": "JSON, not multipart"}, served=422),

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import current_app
 
-from .coords import from_wgs84
+from .coords import from_wgs84, to_wgs84
 
 log = logging.getLogger(__name__)
 GEOCODER_TIMEOUT_S = 3
@@ -88,9 +88,9 @@ def geocode(text: str) -> tuple[float, float]:
             "未配置地理编码服务,无法识别地址,请提供经纬度 / "
             "no geocoder is configured (INSPECTOR_GEOCODER): send lat and long",
         )
-    geocoder, system, _extra = made
+    geocoder, system, extra = made
     try:
-        found = geocoder.geocode(text, exactly_one=True)
+        found = geocoder.geocode(text, exactly_one=True, **extra)
     except Exception as exc:  # noqa: BLE001 - any geocoder failure is the service's, not the input's
         log.warning("geocoding failed: %s", exc)
         raise ApiError(
@@ -99,3 +99,14 @@ def geocode(text: str) -> tuple[float, float]:
     if found is None:
         raise ApiError(422, "address_not_found", f"找不到地址 {text} / address not found")
     return to_wgs84(float(found.latitude), float(found.longitude), system)
+
+
+def geocode_address(text: str) -> tuple[float, float] | None:
+    """As `geocode`, but None when no geocoder is configured, nothing was found, or the service
+    failed: an import reports the row instead of failing the whole file."""
+    from ..errors import ApiError
+
+    try:
+        return geocode(text)
+    except ApiError:
+        return None

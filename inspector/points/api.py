@@ -10,7 +10,7 @@ from ..access.auth import require_roles
 from ..access.roles import ADMIN, STAFF_ROLES
 from ..pagination import PageArgs, paginate
 from .models import POINT_KINDS, EvaluationPoint
-from .service import point_json, upsert_point
+from .service import import_points, point_json, upsert_point
 
 blp = Blueprint("points", __name__, description="测评点位 / Evaluation points")
 
@@ -38,3 +38,17 @@ def create_point(args: dict):
 @blp.arguments(PageArgs, location="query")
 def list_points(args: dict):
     return paginate(select(EvaluationPoint), EvaluationPoint.id, args, point_json)
+
+
+@blp.route("/points/import", methods=["POST"])
+@require_roles(ADMIN)
+def import_point_file():
+    """A GeoJSON FeatureCollection (properties: code, name, kind, unit_code, camera)."""
+    from flask import request
+
+    from ..errors import invalid
+
+    body = request.get_json(silent=True)
+    if body is None:
+        raise invalid("请求体必须是 GeoJSON / body must be GeoJSON")
+    return import_points(body)

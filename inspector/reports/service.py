@@ -166,7 +166,7 @@ def _position(data: ReportInput, photos: list[Upload]) -> tuple[float, float, st
     return from_photo[0], from_photo[1], "photo"
 
 
-def _locate(lat: float, lon: float) -> Location:
+def locate_in_city(lat: float, lon: float) -> Location:
     try:
         return locate(lat, lon, snap_m=current_app.config["SNAP_DISTANCE_M"])
     except ApiError as exc:
@@ -192,7 +192,7 @@ def submit_report(
     optional = channel is not None and not channel.photos_required
     uploads = [] if optional and not files else inspect_uploads(files)
     lat, lon, position_source = _position(data, uploads)
-    location = _locate(lat, lon)
+    location = locate_in_city(lat, lon)
     warnings = photo_warnings(uploads, lat, lon, now)
     if channel is not None:
         status = channel.initial_status
@@ -225,7 +225,7 @@ def submit_report(
                 "message": f"位置在网格缝隙,已就近归入网格(相距{location.snapped_m:.0f}米) / snapped to nearest grid",
             }
         )
-    case = _open_case(report, location, category, status, now)
+    case = open_case(report, location, category, status, now)
     warnings += _nearby_warnings(case, cfg, now)
     report.warnings = warnings
     for photo in photos:
@@ -262,7 +262,14 @@ def _report_event_data(source: str, status: str, category, warnings: list) -> di
     return data
 
 
-def _open_case(report: Report, location: Location, category, status: str, now: datetime) -> Case:  # noqa: ANN001
+def open_case(
+    report: Report,
+    location: Location,
+    category,
+    status: str,
+    now: datetime,  # noqa: ANN001
+) -> Case:
+    """The case of a new report, placed on its grid (and evaluation point) with an address."""
     chain = location.chain
     point = point_at(report.lat, report.lon)
     case = Case(

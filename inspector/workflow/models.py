@@ -72,6 +72,8 @@ class Case(db.Model):
     number: Mapped[str] = mapped_column(String(20), unique=True)
     status: Mapped[str] = mapped_column(String(12), default="new")
     source: Mapped[str] = mapped_column(String(20))
+    # The 12345 platform's 工单编号 of an imported hotline ticket: a re-import finds its case.
+    ticket_no: Mapped[str | None] = mapped_column(String(40), unique=True, index=True)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"))

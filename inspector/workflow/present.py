@@ -135,6 +135,7 @@ def case_json(
         "status_name": STATUS_ZH[case.status],
         "source": case.source,
         "source_name": SOURCES.get(case.source),
+        "ticket_no": case.ticket_no,  # 12345 工单编号 of an imported hotline ticket
         "category_code": case.category.code if case.category else None,
         "category_name": case.category.name if case.category else None,
         "unit_code": case.unit.code if case.unit else None,

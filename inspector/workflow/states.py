@@ -55,6 +55,8 @@ ACTION_ZH = {
     "void": "作废",
     "warn": "到期提醒",
     "reschedule": "节假日安排调整到期时间",
+    "hotline-update": "12345工单重新导入更新",
+    "callback": "12345回访",
 }
 
 REPORTER = "reporter"  # pseudo-role: the account (or tracking token) that reported the case

@@ -152,6 +152,15 @@ def test_0005_moves_failed_logins_and_locks_to_the_login_names(backend, tmp_path
         backend.factory.drop(name)
 
 
+def _check_0010(conn: Connection) -> None:
+    """0010: old cases carry no 12345 ticket number."""
+    rows = conn.execute(text('SELECT ticket_no FROM "case"')).all()
+    assert len(rows) == 5 and {r.ticket_no for r in rows} == {None}
+
+
+CHECKS["0010"] = _check_0010
+
+
 def _decode(value):
     if isinstance(value, dict) and "$dt" in value:
         return datetime.fromisoformat(value["$dt"])
