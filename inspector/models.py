@@ -2,6 +2,7 @@
 
 from .access.models import Account, AccountZone, ApiToken, IdempotencyRecord
 from .categories.models import Category
+from .findings.models import FindingBatch, FindingItem
 from .grid.models import Zone
 from .org.models import Unit
 from .photos.models import Photo
@@ -23,6 +24,8 @@ __all__ = [
     "CaseEvent",
     "Category",
     "EvaluationPoint",
+    "FindingBatch",
+    "FindingItem",
     "IdempotencyRecord",
     "Notification",
     "NotificationRead",

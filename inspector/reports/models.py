@@ -19,6 +19,7 @@ SOURCES = {
     "hotline": "12345热线",
     "covert": "暗访督查",
     "media": "媒体曝光",
+    "inspection": "督查问题清单",
 }
 
 

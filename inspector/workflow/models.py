@@ -88,6 +88,8 @@ class Case(db.Model):
     recurrence_of_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
+    # The findings list (问题清单) this case came from (inspector/findings/).
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("finding_batch.id"), index=True)
     # Optimistic lock: two dispatchers acting at once -> the second flush fails -> 409.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
