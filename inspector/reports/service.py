@@ -213,7 +213,7 @@ def submit_report(
                 "message": f"位置在网格缝隙,已就近归入网格(相距{location.snapped_m:.0f}米) / snapped to nearest grid",
             }
         )
-    case = _open_case(report, location, category, status, now)
+    case = open_case(report, location, category, status, now)
     warnings += _nearby_warnings(case, cfg, now)
     report.warnings = warnings
     for photo in photos:
@@ -249,7 +249,8 @@ def _report_event_data(source: str, status: str, category, warnings: list) -> di
     return data
 
 
-def _open_case(report: Report, location: Location, category, status: str, now: datetime) -> Case:  # noqa: ANN001
+def open_case(report: Report, location: Location, category, status: str, now: datetime) -> Case:  # noqa: ANN001
+    """The case of a new report, placed on its grid and evaluation point (also findings lists)."""
     chain = location.chain
     point = point_at(report.lat, report.lon)
     case = Case(
