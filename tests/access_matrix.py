@@ -289,6 +289,9 @@ ROWS: list[Row] = [
     Row("GET", "/cases", ANY),
     Row("GET", "/cases/{case_id}", PUBLIC, expect=_CASE_SEEN),
     Row("POST", "/cases/{case_id}/escalate", PUBLIC, {"note": "督办"}, expect=_ESCALATE),
+    # findings lists (问题清单): JSON instead of multipart gives the served roles a clear 422
+    Row("POST", "/findings/batches", frozenset({SUPERVISOR, ADMIN}), {"name": "x"}, served=422),
+    Row("GET", "/findings/batches/999999", frozenset({SUPERVISOR, ADMIN, DISPATCHER}), served=404),
     # photos (bearer requests; signed URLs are tested in test_photos_api)
     Row("GET", "/photos/{photo_id}/display.jpg", PUBLIC, expect=_PHOTO_SEEN),
     Row("GET", "/photos/{photo_id}/thumb.jpg", PUBLIC, expect=_PHOTO_SEEN),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from datetime import timedelta
@@ -213,3 +214,64 @@ def _unit(code, total, open_, rectified, closed, overdue, lost) -> dict:
 
 def _units(report: dict) -> list[dict]:
     return [{k: v for k, v in u.items() if k != "unit_name"} for u in report["by_unit"]]
+
+
+def _csv(rows: list[list], encoding: str = "utf-8") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return out.getvalue().encode(encoding)
+
+
+def test_csv_in_gbk_without_photos(demo_client, demo_app):
+    rows = [r[:8] + [None] + r[9:] for r in _rows(bad=False)]  # no 照片 column values
+    done = _post(demo_client, "admin", _csv(rows, "gbk"), name="专家组第3组", source="expert_group")
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["created"] == 3
+    # Photos named but no ZIP sent: every such row is refused by line.
+    refused = _post(demo_client, "admin", _csv(_rows(bad=False)), name="另一份")
+    assert refused.status_code == 422
+    assert [e["line"] for e in refused.get_json()["error"]["errors"]] == [2]
+
+
+def test_zip_path_tricks_bombs_and_bad_images_are_refused(demo_client, demo_app):
+    c, table = demo_client, _xlsx(_rows(bad=False))
+    lat, lon = spot(GRID)
+    before = _case_count(demo_app)
+
+    climbing = _zip({"a.jpg": jpeg(lat, lon), "../b.jpg": jpeg(lat, lon)})
+    answer = _post(c, "supervisor", table, climbing)
+    assert answer.status_code == 422 and answer.get_json()["error"]["code"] == "invalid_archive"
+    assert answer.get_json()["error"]["entry"] == "../b.jpg"
+
+    bomb = _zip({"a.jpg": jpeg(lat, lon), "b.jpg": b"\0" * (8 * 1024 * 1024)})
+    answer = _post(c, "supervisor", table, bomb)
+    assert answer.status_code == 422 and answer.get_json()["error"]["code"] == "invalid_archive"
+
+    answer = _post(c, "supervisor", table, b"not a zip at all")
+    assert answer.status_code == 422 and answer.get_json()["error"]["code"] == "invalid_archive"
+
+    # A text file named .jpg fails the same image checks as any upload, reported by its line.
+    fake = _zip({"a.jpg": jpeg(lat, lon), "b.jpg": b"hello, not a jpeg" * 10})
+    answer = _post(c, "supervisor", table, fake)
+    assert answer.status_code == 422, answer.get_json()
+    assert [e["line"] for e in answer.get_json()["error"]["errors"]] == [2]
+    assert "b.jpg" in answer.get_json()["error"]["errors"][0]["message"]
+
+    garbage = _post(c, "supervisor", b"PK\x03\x04 broken workbook", _photos())
+    assert garbage.status_code == 422
+    no_header = _post(c, "supervisor", "序号,问题描述\n1,x\n".encode(), None)
+    assert no_header.status_code == 422 and no_header.get_json()["error"]["missing"] == ["问题类别"]
+    assert _case_count(demo_app) == before
+
+
+def test_batch_import_and_report_need_the_right_roles(demo_client):
+    c = demo_client
+    answer = _post(c, "dispatcher", _xlsx(_rows(bad=False)), _photos())
+    assert answer.status_code == 403
+    missing = c.get("/api/v1/findings/batches/999", headers=auth(c, "supervisor"))
+    assert missing.status_code == 404
+    bad_source = _post(c, "supervisor", _xlsx(_rows(bad=False)), _photos(), source="gossip")
+    assert bad_source.status_code == 422
