@@ -2,7 +2,7 @@
 
 from .access.models import Account, AccountZone, ApiToken, IdempotencyRecord
 from .categories.models import Category
-from .findings.models import FindingBatch, FindingItem
+from .findings.models import Campaign, FindingBatch, FindingItem
 from .grid.models import Zone
 from .org.models import Unit
 from .photos.models import Photo
@@ -22,6 +22,7 @@ __all__ = [
     "Case",
     "CaseCounter",
     "CaseEvent",
+    "Campaign",
     "Category",
     "EvaluationPoint",
     "FindingBatch",

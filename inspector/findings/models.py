@@ -73,3 +73,22 @@ class FindingItem(db.Model):
     batch = relationship("FindingBatch", back_populates="items")
     case = relationship("Case")
     owner_unit = relationship("Unit")
+
+
+class Campaign(db.Model):
+    """A 专项整治: a period (Asia/Shanghai dates, inclusive), an area (zones of any level and/or
+    evaluation points; none = the whole city) and categories (none = all). Cases belong to it by
+    these three facts, worked out when the report is read, so a late report is tagged too."""
+
+    __tablename__ = "campaign"
+    __table_args__ = (CheckConstraint("from_date <= to_date", name="period_ordered"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    from_date: Mapped[date] = mapped_column(Date)
+    to_date: Mapped[date] = mapped_column(Date)
+    zone_codes: Mapped[list] = mapped_column(JSON, default=list)
+    point_codes: Mapped[list] = mapped_column(JSON, default=list)
+    category_codes: Mapped[list] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,7 +9,6 @@ another unit than the one that rectifies. Only cases the caller may see are coun
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -25,6 +24,7 @@ from ..photos.service import signed_url
 from ..timeutil import CHINA, as_utc, iso_local
 from ..workflow.models import Case
 from ..workflow.scopes import visible_cases
+from .documents import page_html, table_html, workbook
 from .models import BATCH_SOURCES, FindingBatch, FindingItem
 
 NOT_RECTIFIED = ("new", "verifying", "filed", "dispatched", "returned")
@@ -179,13 +179,6 @@ def _item_cells(i: dict) -> list:
 def summary_html(summary: dict) -> str:
     """A printable page: units, then items with before/after photos side by side."""
 
-    def row(cells: list, tag: str = "td") -> str:
-        return (
-            "<tr>"
-            + "".join(f"<{tag}>{escape('' if c is None else c)}</{tag}>" for c in cells)
-            + "</tr>"
-        )
-
     def imgs(urls: list[str]) -> str:
         return "".join(f'<img src="{escape(u)}" alt="" width="160">' for u in urls) or "—"
 
@@ -196,32 +189,21 @@ def summary_html(summary: dict) -> str:
         for i in summary["items"]
     )
     head = "".join(f"<th>{h}</th>" for h in (*_ITEM_HEAD, "整改前", "整改后"))
-    return (
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{escape(summary['name'])}</title></head><body>"
+    return page_html(
+        summary["name"],
         f"<h1>问题清单:{escape(summary['name'])}</h1>"
         f"<p>来源:{escape(summary['source_name'])};整改期限:{escape(summary['due_date'] or '—')};"
         f"共 {summary['total']} 个问题</p>"
-        "<h2>按责任单位</h2><table border=1>"
-        + row(list(_UNIT_HEAD), "th")
-        + "".join(row(_unit_cells(u)) for u in summary["by_unit"])
-        + f"</table><h2>问题明细</h2><table border=1><tr>{head}</tr>{items}</table></body></html>"
+        "<h2>按责任单位</h2>"
+        + table_html(_UNIT_HEAD, [_unit_cells(u) for u in summary["by_unit"]])
+        + f"<h2>问题明细</h2><table border=1><tr>{head}</tr>{items}</table>",
     )
 
 
 def summary_xlsx(summary: dict) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    units = book.active
-    units.title = "按责任单位"
-    units.append(list(_UNIT_HEAD))
-    for u in summary["by_unit"]:
-        units.append(_unit_cells(u))
-    items = book.create_sheet("问题明细")
-    items.append(list(_ITEM_HEAD))
-    for i in summary["items"]:
-        items.append(_item_cells(i))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook(
+        [
+            ("按责任单位", _UNIT_HEAD, [_unit_cells(u) for u in summary["by_unit"]]),
+            ("问题明细", _ITEM_HEAD, [_item_cells(i) for i in summary["items"]]),
+        ]
+    )

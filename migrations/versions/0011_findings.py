@@ -1,4 +1,4 @@
-"""findings lists (问题清单): batches, their items, and the case's batch
+"""findings lists (问题清单): batches, their items, the case's batch; campaigns (专项整治)
 
 Revision ID: 0011
 Revises: 0003
@@ -62,6 +62,23 @@ def upgrade():
         sa.UniqueConstraint("case_id", name=op.f("uq_finding_item_case_id")),
     )
     op.create_index(op.f("ix_finding_item_batch_id"), "finding_item", ["batch_id"])
+    op.create_table(
+        "campaign",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("from_date", sa.Date(), nullable=False),
+        sa.Column("to_date", sa.Date(), nullable=False),
+        sa.Column("zone_codes", sa.JSON(), nullable=False),
+        sa.Column("point_codes", sa.JSON(), nullable=False),
+        sa.Column("category_codes", sa.JSON(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.CheckConstraint("from_date <= to_date", name=op.f("ck_campaign_period_ordered")),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["account.id"], name=op.f("fk_campaign_created_by_id_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign")),
+    )
     with op.batch_alter_table("case") as batch:
         batch.add_column(sa.Column("batch_id", sa.Integer(), nullable=True))
         batch.create_index(batch.f("ix_case_batch_id"), ["batch_id"])
@@ -75,6 +92,7 @@ def downgrade():
         batch.drop_constraint(batch.f("fk_case_batch_id_finding_batch"), type_="foreignkey")
         batch.drop_index(batch.f("ix_case_batch_id"))
         batch.drop_column("batch_id")
+    op.drop_table("campaign")
     op.drop_index(op.f("ix_finding_item_batch_id"), table_name="finding_item")
     op.drop_table("finding_item")
     op.drop_table("finding_batch")
