@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _blueprints() -> list:
     from .access.api import blp as auth_blp
     from .categories.api import blp as categories_blp
+    from .exposure.api import blp as exposure_blp
     from .findings.api import blp as findings_blp
     from .grid.api import blp as zones_blp
     from .org.api import blp as units_blp
@@ -75,6 +76,7 @@ def _blueprints() -> list:
         cases_blp,
         notifications_blp,
         findings_blp,
+        exposure_blp,
     ]
 
 

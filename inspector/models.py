@@ -2,6 +2,7 @@
 
 from .access.models import Account, AccountZone, ApiToken, IdempotencyRecord
 from .categories.models import Category
+from .exposure.models import CaseExposure
 from .findings.models import Campaign, FindingBatch, FindingItem
 from .grid.models import Zone
 from .org.models import Unit
@@ -23,6 +24,7 @@ __all__ = [
     "CaseCounter",
     "CaseEvent",
     "Campaign",
+    "CaseExposure",
     "Category",
     "EvaluationPoint",
     "FindingBatch",

@@ -300,6 +300,9 @@ ROWS: list[Row] = [
         served=201,
     ),
     Row("GET", "/campaigns/999999/report", frozenset({SUPERVISOR, ADMIN, DISPATCHER}), served=404),
+    Row("POST", "/cases/{case_id}/expose", frozenset({SUPERVISOR}), {"note": "曝光"}),
+    Row("GET", "/public/exposure", PUBLIC),
+    Row("GET", "/public/exposure/photos/999999.jpg", PUBLIC, served=404),
     # photos (bearer requests; signed URLs are tested in test_photos_api)
     Row("GET", "/photos/{photo_id}/display.jpg", PUBLIC, expect=_PHOTO_SEEN),
     Row("GET", "/photos/{photo_id}/thumb.jpg", PUBLIC, expect=_PHOTO_SEEN),

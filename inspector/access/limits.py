@@ -19,6 +19,7 @@ from .auth import current_actor
 BUDGETS: dict[str, list[tuple[str, str]]] = {
     "login": [("ip", "LIMIT_LOGIN_IP"), ("username", "LIMIT_LOGIN_USER")],
     "submit": [("ip", "LIMIT_SUBMIT_IP"), ("account", "LIMIT_SUBMIT_ACCOUNT")],
+    "public": [("ip", "LIMIT_PUBLIC_IP")],  # public read-only pages (曝光台)
 }
 
 

@@ -1,4 +1,4 @@
-"""findings lists (问题清单): batches, their items, the case's batch; campaigns (专项整治)
+"""findings lists (问题清单): batches, their items, the case's batch; campaigns (专项整治); 曝光台
 
 Revision ID: 0011
 Revises: 0003
@@ -79,6 +79,20 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign")),
     )
+    op.create_table(
+        "case_exposure",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("exposed_by_id", sa.Integer(), nullable=True),
+        sa.Column("exposed_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["case_id"], ["case.id"], name=op.f("fk_case_exposure_case_id_case")),
+        sa.ForeignKeyConstraint(
+            ["exposed_by_id"], ["account.id"], name=op.f("fk_case_exposure_exposed_by_id_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_exposure")),
+        sa.UniqueConstraint("case_id", name=op.f("uq_case_exposure_case_id")),
+    )
     with op.batch_alter_table("case") as batch:
         batch.add_column(sa.Column("batch_id", sa.Integer(), nullable=True))
         batch.create_index(batch.f("ix_case_batch_id"), ["batch_id"])
@@ -92,6 +106,7 @@ def downgrade():
         batch.drop_constraint(batch.f("fk_case_batch_id_finding_batch"), type_="foreignkey")
         batch.drop_index(batch.f("ix_case_batch_id"))
         batch.drop_column("batch_id")
+    op.drop_table("case_exposure")
     op.drop_table("campaign")
     op.drop_index(op.f("ix_finding_item_batch_id"), table_name="finding_item")
     op.drop_table("finding_item")
