@@ -47,6 +47,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
     sla.init_app(app)  # checks OFFICE_HOURS at start-up
+    from .supervision.formulas import Weights
+
+    # a bad weight fails at start, not in a bulletin
+    Weights.parse(app.config["SUPERVISION_WEIGHTS"])
     return app
 
 
@@ -62,6 +66,7 @@ def _blueprints() -> list:
     from .reports.api import blp as reports_blp
     from .routing.api import blp as routing_blp
     from .sla.api import blp as notifications_blp
+    from .supervision.api import blp as supervision_blp
     from .workflow.api import blp as cases_blp
 
     return [
@@ -77,6 +82,7 @@ def _blueprints() -> list:
         notifications_blp,
         findings_blp,
         exposure_blp,
+        supervision_blp,
     ]
 
 

@@ -35,6 +35,11 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "SLA_WARN_FRACTION": (0.25, float),
     "SLA_WARN_WORK_HOURS": (1.0, float),
     "CORS_ORIGINS": ("", str),
+    # 督查考核: score weights (see README "督查考核指标"), the minimum due cases to be ranked,
+    # and how many units the red and black lists show.
+    "SUPERVISION_WEIGHTS": ("on_time_rate=50,closing_rate=30,rework_rate=20,escalated=1", str),
+    "SUPERVISION_MIN_DUE": (5, int),
+    "SUPERVISION_LIST_SIZE": (3, int),
     "GEOCODER": ("", str),
     "PASSWORD_PROFILE": ("rfc9106-low-memory", str),
     "PROXY_COUNT": (0, int),

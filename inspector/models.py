@@ -12,12 +12,14 @@ from .reports.models import Report
 from .revisions import Revision
 from .routing.models import RoutingRule
 from .sla.models import CalendarDay, CalendarYear, Notification, NotificationRead
+from .supervision.models import Bulletin
 from .workflow.models import Case, CaseCounter, CaseEvent
 
 __all__ = [
     "Account",
     "AccountZone",
     "ApiToken",
+    "Bulletin",
     "CalendarDay",
     "CalendarYear",
     "Case",

@@ -210,6 +210,9 @@ class Row:
         return self.json(world) if callable(self.json) else self.json
 
 
+_SUPERVISION = frozenset({SUPERVISOR, ADMIN, DISPATCHER})
+_SUPERVISION_UNITS = _SUPERVISION | {UNIT_STAFF}
+
 _SQUARE = {
     "type": "Polygon",
     "coordinates": [[[113.13, 30.64], [113.131, 30.64], [113.131, 30.641], [113.13, 30.64]]],
@@ -330,6 +333,20 @@ ROWS: list[Row] = [
             "/assets/common.js",
         )
     ),
+    # supervision (督查考核): indicators and rankings; unit staff read their own unit's
+    Row("GET", "/stats/units?from=2026-11-16&to=2026-11-22", _SUPERVISION_UNITS),
+    Row("GET", "/stats/grids?from=2026-11-16&to=2026-11-22", _SUPERVISION),
+    Row("GET", "/stats/categories?from=2026-11-16&to=2026-11-22", _SUPERVISION),
+    Row("GET", "/stats/reporters?from=2026-11-16&to=2026-11-22", _SUPERVISION),
+    Row("GET", "/rankings?week=2026-W47", _SUPERVISION_UNITS),
+    Row("GET", "/bulletins/weekly?week=2026-W47", _SUPERVISION_UNITS),
+    Row("GET", "/bulletins/monthly?month=2026-10", _SUPERVISION_UNITS),
+    # a period not over yet: every served actor gets the same 409 (publishing: bulletin tests)
+    Row("POST", "/bulletins/weekly/2099-W01/publish", frozenset({SUPERVISOR, ADMIN}), served=409),
+    Row("POST", "/bulletins/monthly/2099-01/publish", frozenset({SUPERVISOR, ADMIN}), served=409),
+    Row("GET", "/exports/cases.xlsx", STAFF),
+    Row("GET", "/exports/cases.csv", STAFF),
+    Row("GET", "/exports/cases.geojson?from=2026-11-01&to=2026-11-30", STAFF),
 ]
 
 

@@ -8,7 +8,7 @@ never committed (crash, rollback) is removed later by `sweep` (see cli.py).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -160,6 +160,20 @@ def signed_url(photo: Photo, variant: str) -> str:
     ttl_s = float(current_app.config["PHOTO_URL_TTL_H"]) * 3600
     token = urls.sign(current_app.config["SECRET_KEY"], photo.id, variant, ttl_s)
     return url_for(f"photos.{variant}", photo_id=photo.id, sig=token)
+
+
+def photo_signer(base_url: str, variant: str = "display") -> Callable[[int], str]:
+    """Photo id -> absolute signed URL. Made in the request, used after it (streamed ledgers):
+    the route's path is read once from url_for, then only the signature is made per photo."""
+    secret = current_app.config["SECRET_KEY"]
+    ttl_s = float(current_app.config["PHOTO_URL_TTL_H"]) * 3600
+    head, tail = url_for(f"photos.{variant}", photo_id=0).rsplit("/0/", 1)
+
+    def sign(photo_id: int) -> str:
+        token = urls.sign(secret, photo_id, variant, ttl_s)
+        return f"{base_url}{head}/{photo_id}/{tail}?sig={token}"
+
+    return sign
 
 
 def photo_json(photo: Photo, *, original_allowed: bool, public: bool) -> dict[str, Any]:

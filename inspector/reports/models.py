@@ -25,7 +25,10 @@ SOURCES = {
 
 class Report(db.Model):
     __tablename__ = "report"
-    __table_args__ = (Index("ix_report_reporter_created", "reporter_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_report_reporter_created", "reporter_id", "created_at"),
+        Index("ix_report_created", "created_at"),  # reporters' statistics of a period
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Made by the phone; unique so that a retried upload maps to the same row, even in a race.

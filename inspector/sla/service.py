@@ -175,6 +175,7 @@ def _raise_level(case: Case) -> dict[str, Any]:
         "level_name": LEVEL_NAMES[level],
         "notify": unit.head_name if unit and level == PUBLICLY_SUPERVISED else None,
         "unit_name": unit.name if unit else None,
+        "unit_code": unit.code if unit else None,  # statistics attribute the 督办 to it
         "overdue_count": case.overdue_count or 0,
         "due_at": iso_local(case.due_at),
     }

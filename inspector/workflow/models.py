@@ -48,6 +48,10 @@ class Case(db.Model):
         Index("ix_case_status_due", "status", "due_at"),
         Index("ix_case_category_created", "category_id", "created_at"),
         Index("ix_case_lat_lon", "lat", "lon"),
+        # Statistics (supervision/queries.py): 应结案 by deadline or closing time, 受理 by day.
+        Index("ix_case_due_at", "due_at"),
+        Index("ix_case_closed_at", "closed_at"),
+        Index("ix_case_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,7 +111,11 @@ class CaseEvent(db.Model):
     """One step of a case. Never updated or deleted: hash chains each event to the previous one."""
 
     __tablename__ = "case_event"
-    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq"),
+        # Statistics count actions (dispatch, 退回, 整改...) in a period.
+        Index("ix_case_event_action_at", "action", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))

@@ -16,7 +16,7 @@ from ..reports.models import Report
 from .models import Case
 
 
-def _in_zones(zone_ids: frozenset[int]) -> ColumnElement[bool]:
+def in_zones(zone_ids: frozenset[int]) -> ColumnElement[bool]:
     ids = list(zone_ids)
     return or_(
         Case.grid_id.in_(ids),
@@ -30,11 +30,11 @@ def visible_cases(actor: Actor) -> ColumnElement[bool]:
     if actor.anonymous:
         return false()
     if actor.role in CITYWIDE_ROLES:
-        return _in_zones(actor.zone_ids) if actor.zone_ids else true()
+        return in_zones(actor.zone_ids) if actor.zone_ids else true()
     if actor.role == UNIT_STAFF:
         return Case.unit_id == actor.unit_id if actor.unit_id else false()
     if actor.role == GRID_WORKER:
-        return _in_zones(actor.zone_ids) if actor.zone_ids else false()
+        return in_zones(actor.zone_ids) if actor.zone_ids else false()
     if actor.role in PUBLIC_ROLES:
         return Case.id.in_(select(Report.case_id).where(Report.reporter_id == actor.account_id))
     return false()

@@ -1,7 +1,7 @@
 """findings lists (问题清单): batches, their items, the case's batch; campaigns (专项整治); 曝光台
 
 Revision ID: 0011
-Revises: 0003
+Revises: 0007
 Create Date: 2026-11-28 15:15:00
 
 New tables only, plus a nullable `case.batch_id`: no existing row changes.
@@ -13,7 +13,7 @@ from alembic import op
 from inspector.dbtypes import UTCDateTime
 
 revision = "0011"
-down_revision = "0003"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

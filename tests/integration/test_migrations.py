@@ -33,6 +33,24 @@ DATA = Path(__file__).parents[1] / "migration_data" / "0001.json"
 CHECKS: dict[str, Callable[[Connection], None]] = {}
 
 
+def _check_0007(conn: Connection) -> None:
+    """0007 adds the statistics indexes and an empty `bulletin` table; no row changes."""
+    from sqlalchemy import inspect
+
+    inspector = inspect(conn)
+    names = {
+        table: {i["name"] for i in inspector.get_indexes(table)}
+        for table in ("case", "case_event", "report")
+    }
+    assert {"ix_case_due_at", "ix_case_closed_at", "ix_case_created_at"} <= names["case"]
+    assert "ix_case_event_action_at" in names["case_event"]
+    assert "ix_report_created" in names["report"]
+    assert conn.execute(text("SELECT COUNT(*) FROM bulletin")).scalar_one() == 0
+
+
+CHECKS["0007"] = _check_0007
+
+
 def _check_0002_calendar(conn: Connection) -> None:
     """0002: old due times are kept and not provisional; no schedule is loaded yet."""
     dump = json.loads(DATA.read_text())

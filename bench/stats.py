@@ -1,0 +1,271 @@
+"""Supervision statistics at a million cases: unit indicators for a month, the weekly bulletin.
+
+    .venv/bin/python bench/stats.py [--cases 1000000] [--only sqlite|postgresql]
+                                    [--pg postgresql://postgres@127.0.0.1:5432/postgres]
+
+Generates the demo city and N cases with their timelines (report, dispatch, rectify, check; some
+reworks, returns, extensions, escalations, recurrences) spread over the year to 2026-11-30, in a
+fresh SQLite file and a fresh PostgreSQL database, migrated to head (so with revision 0007's
+indexes). Then prints, best of three after one cold run: the baseline (COUNT(*) over the case
+table), the unit indicators of 2026-11 and the weekly bulletin JSON of 2026-W47 (everything but
+the PDF; without any published bulletin the yellow flag replays up to 8 weeks), then the
+bulletin again once 2026-W46 is published (the steady state). Target: each <= 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import func, insert, select, true  # noqa: E402
+
+from inspector import create_app  # noqa: E402
+from inspector.categories.models import Category  # noqa: E402
+from inspector.extensions import db  # noqa: E402
+from inspector.grid.models import Zone  # noqa: E402
+from inspector.org.models import Unit  # noqa: E402
+from inspector.setup.demo import load_demo  # noqa: E402
+from inspector.supervision import bulletins, periods  # noqa: E402
+from inspector.supervision.indicators import unit_items, weights, window  # noqa: E402
+from inspector.workflow.models import Case, CaseEvent  # noqa: E402
+
+END = datetime(2026, 11, 30, tzinfo=UTC)
+BATCH = 20_000
+H = "0" * 64
+
+
+def generate(n: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    units = [(u.id, u.code) for u in db.session.scalars(select(Unit))]
+    categories = [c.id for c in db.session.scalars(select(Category))]
+    zones = {z.id: z for z in db.session.scalars(select(Zone))}
+    grids = [z for z in zones.values() if z.level == "grid"]
+    chain = {}
+    for g in grids:
+        community = zones[g.parent_id]
+        subdistrict = zones[community.parent_id]
+        chain[g.id] = (community.id, subdistrict.id, subdistrict.parent_id)
+    cases, events = [], []
+    span = 365 * 24 * 3600
+    for i in range(1, n + 1):
+        created = END - timedelta(seconds=rng.randrange(span))
+        unit_id, unit_code = rng.choice(units)
+        grid = rng.choice(grids)
+        community_id, subdistrict_id, district_id = chain[grid.id]
+        dispatched = created + timedelta(minutes=rng.randrange(5, 120))
+        due = dispatched + timedelta(hours=rng.choice((2, 4, 8, 24, 48)))
+        rectified = dispatched + timedelta(hours=rng.expovariate(1 / 10))
+        closed = rectified + timedelta(minutes=rng.randrange(10, 600))
+        roll = rng.random()
+        status = "closed" if closed < END and roll < 0.9 else "dispatched"
+        rework = 1 if rng.random() < 0.06 else 0
+        escalation = 1 if rectified > due and rng.random() < 0.5 else 0
+        row = {
+            "id": i,
+            "number": f"B{i:012d}",
+            "status": status,
+            "source": "patrol" if rng.random() < 0.8 else "tip",
+            "category_id": rng.choice(categories),
+            "unit_id": unit_id,
+            "grid_id": grid.id,
+            "community_id": community_id,
+            "subdistrict_id": subdistrict_id,
+            "district_id": district_id,
+            "lat": 30.64,
+            "lon": 113.13,
+            "created_at": created,
+            "filed_at": created,
+            "dispatched_at": dispatched,
+            "due_at": due,
+            "rectified_at": rectified if status == "closed" else None,
+            "closed_at": closed if status == "closed" else None,
+            "rework_count": rework,
+            "return_count": 0,
+            "overdue_count": escalation,
+            "escalation_level": escalation,
+            "recurrence_of_id": rng.randrange(1, i) if i > 1 and rng.random() < 0.02 else None,
+            "version": 1,
+        }
+        cases.append(row)
+        seq = 0
+
+        def event(action: str, at: datetime, data: dict, row=row) -> None:  # noqa: ANN001
+            nonlocal seq
+            seq += 1
+            events.append(
+                {
+                    "case_id": row["id"],
+                    "seq": seq,
+                    "at": at,
+                    "action": action,
+                    "data": data,
+                    "prev_hash": H,
+                    "hash": H,
+                }
+            )
+
+        event("report", created, {"source": row["source"]})
+        event("dispatch", dispatched, {"unit_code": unit_code})
+        if rng.random() < 0.03:
+            event("approve-extension", dispatched + timedelta(hours=1), {"unit_code": unit_code})
+        if escalation:
+            event("escalate", due + timedelta(minutes=5), {"unit_code": unit_code, "level": 1})
+        if status == "closed":
+            if rework:
+                event("rectify", rectified - timedelta(hours=1), {"unit_code": unit_code})
+                event(
+                    "check",
+                    rectified - timedelta(minutes=30),
+                    {"passed": False, "unit_code": unit_code},
+                )
+            event("rectify", rectified, {"unit_code": unit_code})
+            event("check", closed, {"passed": True, "unit_code": unit_code})
+        if len(cases) >= BATCH:
+            flush(cases, events)
+    flush(cases, events)
+
+
+def flush(cases: list, events: list) -> None:
+    if cases:
+        if db.engine.dialect.name == "postgresql":
+            _copy("case", cases)
+            _copy("case_event", [{**e, "data": json.dumps(e["data"])} for e in events])
+        else:
+            db.session.execute(insert(Case.__table__), cases)
+            db.session.execute(insert(CaseEvent.__table__), events)
+        db.session.commit()
+    cases.clear()
+    events.clear()
+
+
+def _copy(table: str, rows: list[dict]) -> None:
+    """PostgreSQL COPY: ten times the speed of INSERTs for generating a million cases."""
+    columns = list(rows[0])
+    raw = db.session.connection().connection.driver_connection
+    names = ", ".join(f'"{c}"' for c in columns)
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    v.astimezone(UTC).replace(tzinfo=None) if isinstance(v, datetime) else v
+                    for v in (row[c] for c in columns)
+                ]
+            )
+
+
+def timed(fn) -> tuple[float, float]:  # noqa: ANN001
+    start = time.perf_counter()
+    fn()
+    cold = time.perf_counter() - start
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return cold, min(runs)
+
+
+def run(name: str, url: str, n: int) -> None:
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "RATE_LIMITS": "off"})
+    with app.app_context():
+        upgrade()
+        load_demo()
+        db.session.commit()
+        start = time.perf_counter()
+        generate(n)
+        if name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE")
+                conn.exec_driver_sql(
+                    "SELECT setval(pg_get_serial_sequence('\"case\"', 'id'), (SELECT MAX(id) FROM \"case\"))"
+                )
+        else:
+            db.session.execute(db.text("ANALYZE"))
+            db.session.commit()
+        events = db.session.scalar(select(func.count()).select_from(CaseEvent))
+        print(
+            f"{name}: {n} cases, {events} events generated in {time.perf_counter() - start:.0f} s"
+        )
+        month = periods.month("2026-11")
+        week = periods.week("2026-W47")
+        now = END + timedelta(days=1)
+
+        def baseline() -> None:
+            db.session.scalar(select(func.count()).select_from(Case))
+
+        def units() -> None:
+            unit_items(window(month, now), true(), weights())
+
+        def bulletin() -> None:
+            bulletins.build("weekly", week, now)
+
+        def publish_previous_week() -> None:
+            """The steady state: last week's bulletin is published (numbers only, no PDF here)."""
+            from inspector.access.models import Account
+            from inspector.supervision.models import Bulletin
+
+            previous = periods.previous_week(week)
+            admin = db.session.scalar(select(Account).where(Account.username == "admin"))
+            data = bulletins.build("weekly", previous, now)
+            db.session.add(
+                Bulletin(
+                    kind="weekly",
+                    period=previous.label,
+                    data=data,
+                    html="",
+                    pdf=b"",
+                    pdf_sha256="0" * 64,
+                    published_by_id=admin.id,
+                    published_by_role="admin",
+                )
+            )
+            db.session.commit()
+
+        for label, fn in (
+            ("baseline COUNT(*) of cases", baseline),
+            ("unit indicators 2026-11", units),
+            ("weekly bulletin JSON 2026-W47", bulletin),
+        ):
+            cold, best = timed(fn)
+            print(f"  {label:32s} cold {cold:6.2f} s   best of 3 {best:6.2f} s")
+        publish_previous_week()
+        cold, best = timed(bulletin)
+        label = "... with 2026-W46 published"
+        print(f"  {label:32s} cold {cold:6.2f} s   best of 3 {best:6.2f} s")
+        db.session.remove()
+        db.engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    if args.only in (None, "sqlite"):
+        with tempfile.TemporaryDirectory() as tmp:
+            run("sqlite", f"sqlite:///{Path(tmp) / 'stats.db'}", args.cases)
+    if args.only in (None, "postgresql"):
+        name = f"bench_stats_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(args.pg, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+            try:
+                run("postgresql", args.pg.rsplit("/", 1)[0] + "/" + name, args.cases)
+            finally:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""Published bulletins (周通报 / 月总结): frozen documents whose numbers never move again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..dbtypes import UTCDateTime
+from ..extensions import db
+from ..timeutil import utcnow
+
+
+class Bulletin(db.Model):
+    """One published bulletin per kind and period: its JSON numbers, HTML page and PDF, with the
+    PDF's SHA-256 and who published it. Written once; nothing updates it afterwards."""
+
+    __tablename__ = "bulletin"
+    __table_args__ = (
+        UniqueConstraint("kind", "period"),
+        CheckConstraint("kind IN ('weekly', 'monthly')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    period: Mapped[str] = mapped_column(String(10))  # 2026-W47 or 2026-11
+    data: Mapped[dict] = mapped_column(JSON)
+    html: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    published_by_role: Mapped[str] = mapped_column(String(20))
+
+    published_by = relationship("Account")

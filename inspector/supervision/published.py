@@ -1,0 +1,36 @@
+"""Reads of published bulletins: what other parts (the yellow flag's history) take as fixed."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import Bulletin
+
+
+def published(kind: str, period: str) -> Bulletin | None:
+    return db.session.scalar(
+        select(Bulletin).where(Bulletin.kind == kind, Bulletin.period == period)
+    )
+
+
+def frozen_units(week: str) -> list[dict] | None:
+    """The unit table of a published weekly bulletin, or None when that week is not published."""
+    bulletin = published("weekly", week)
+    return bulletin.data["units"] if bulletin is not None else None
+
+
+def last_published_week(before: str) -> tuple[str, list[dict]] | None:
+    """(week, yellow flag history) of the latest weekly bulletin published before week `before`.
+
+    Week labels (2026-W47) sort as text in time order, so a plain comparison finds it.
+    """
+    bulletin = db.session.scalar(
+        select(Bulletin)
+        .where(Bulletin.kind == "weekly", Bulletin.period < before)
+        .order_by(Bulletin.period.desc())
+        .limit(1)
+    )
+    if bulletin is None:
+        return None
+    return bulletin.period, bulletin.data.get("yellow_flag_history", [])
