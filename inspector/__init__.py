@@ -73,6 +73,8 @@ def _blueprints() -> list:
     from .access.api import blp as auth_blp
     from .campaign.api import blp as campaign_blp
     from .categories.api import blp as categories_blp
+    from .exposure.api import blp as exposure_blp
+    from .findings.api import blp as findings_blp
     from .grid.api import blp as zones_blp
     from .hotline.api import blp as hotline_blp
     from .org.api import blp as units_blp
@@ -97,6 +99,8 @@ def _blueprints() -> list:
         reports_blp,
         cases_blp,
         notifications_blp,
+        findings_blp,
+        exposure_blp,
         supervision_blp,
     ]
 

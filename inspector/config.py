@@ -62,6 +62,7 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "LIMIT_LOGIN_IP": ("30/minute;300/hour", str),
     "LIMIT_LOGIN_USER": ("10/minute;60/hour", str),
     "LIMIT_SUBMIT_IP": ("60/minute;600/hour", str),
+    "LIMIT_PUBLIC_IP": ("120/minute;2000/hour", str),
     "LIMIT_SUBMIT_ACCOUNT": ("10/minute;120/hour", str),
     "LIMIT_OPEN311_KEY": ("60/minute;2000/hour", str),
     "OPEN311_RETRY_MINUTES": (10.0, float),

@@ -2,6 +2,8 @@
 
 from .access.models import Account, AccountZone, ApiToken, IdempotencyRecord
 from .categories.models import Category
+from .exposure.models import CaseExposure
+from .findings.models import Campaign, FindingBatch, FindingItem
 from .grid.models import Zone
 from .open311.models import Open311Key, Open311Request
 from .org.models import Unit
@@ -24,8 +26,12 @@ __all__ = [
     "Case",
     "CaseCounter",
     "CaseEvent",
+    "Campaign",
+    "CaseExposure",
     "Category",
     "EvaluationPoint",
+    "FindingBatch",
+    "FindingItem",
     "IdempotencyRecord",
     "Notification",
     "NotificationRead",

@@ -23,6 +23,7 @@ BUDGETS: dict[str, list[tuple[str, str]]] = {
     "login": [("ip", "LIMIT_LOGIN_IP"), ("username", "LIMIT_LOGIN_USER")],
     "submit": [("ip", "LIMIT_SUBMIT_IP"), ("account", "LIMIT_SUBMIT_ACCOUNT")],
     "open311": [("api_key", "LIMIT_OPEN311_KEY")],
+    "public": [("ip", "LIMIT_PUBLIC_IP")],  # public read-only pages (曝光台)
 }
 
 

@@ -78,7 +78,6 @@ def geocode(text: str) -> tuple[float, float]:
     Unlike `address_for` there is nothing to fall back to: without a geocoder, or when it finds
     nothing, the caller is told so plainly (422); an unreachable geocoder is a 503."""
     from ..errors import ApiError
-    from .coords import to_wgs84
 
     made = geocoder_from_setting(current_app.config.get("GEOCODER") or "")
     if made is None:

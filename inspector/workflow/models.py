@@ -48,6 +48,7 @@ SOURCES = {
     "covert": "暗访督查",
     "media": "媒体曝光",
     "open311": "Open311 接口",
+    "inspection": "督查问题清单",
 }
 
 _STATUS_LIST = ", ".join(f"'{s}'" for s in STATUSES)
@@ -108,6 +109,8 @@ class Case(db.Model):
     recurrence_of_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
+    # The findings list (问题清单) this case came from (inspector/findings/).
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("finding_batch.id"), index=True)
     # Optimistic lock: two dispatchers acting at once -> the second flush fails -> 409.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

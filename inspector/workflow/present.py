@@ -162,6 +162,7 @@ def case_json(
         "duplicate_of": case.duplicate_of_id,
         "recurrence_of": case.recurrence_of_id,
         "merged_into": case.merged_into_id,
+        "batch_id": case.batch_id,
         # The optimistic lock: an action may send it back as `version` (stale -> 409).
         "version": case.version,
     }

@@ -115,6 +115,20 @@ def perform(case: Case, actor: Actor, action: str, data: ActionInput, now: datet
     return case
 
 
+def dispatch_by_routing(case: Case, actor: Actor, now: datetime, note: str | None = None) -> bool:
+    """Dispatch a case just opened in this transaction by routing, as a findings list import does
+    (问题清单"全部反馈到各责任单位"): the importer (a supervisor or admin) is recorded as the actor,
+    the unit and its reason come from the same routing as a dispatcher's 派遣. False, leaving the
+    case `filed` for a dispatcher, when no routing rule, category owner or grid unit matches."""
+    try:
+        outcome = _dispatch(case, actor, ActionInput(), now)
+    except ApiError:
+        return False
+    before, case.status = case.status, "dispatched"
+    append_event(case, actor, "dispatch", before, case.status, note, outcome, [], at=now)
+    return True
+
+
 def claim(case: Case) -> None:
     """Take the case for this transaction: version N -> N+1 only if it is still N.
 

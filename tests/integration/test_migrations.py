@@ -161,6 +161,17 @@ def _check_0010(conn: Connection) -> None:
 CHECKS["0010"] = _check_0010
 
 
+def _check_0011_findings(conn: Connection) -> None:
+    """Findings tables start empty; every existing case keeps its rows and has no batch."""
+    rows = conn.execute(text('SELECT batch_id FROM "case"')).all()
+    assert [r.batch_id for r in rows] == [None] * 5
+    for table in ("finding_batch", "finding_item", "campaign", "case_exposure"):
+        assert conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one() == 0
+
+
+CHECKS["0011"] = _check_0011_findings
+
+
 def _decode(value):
     if isinstance(value, dict) and "$dt" in value:
         return datetime.fromisoformat(value["$dt"])

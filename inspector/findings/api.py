@@ -1,0 +1,142 @@
+"""POST /findings/batches (import a 问题清单), GET /findings/batches/<id>[?format=json|html|xlsx];
+POST /campaigns, GET /campaigns/<id>/report[?format=] (专项整治)."""
+
+from __future__ import annotations
+
+from flask import Response, request
+from flask_smorest import Blueprint
+from markupsafe import escape
+from marshmallow import Schema, fields, validate
+
+from ..access.auth import current_actor, require_roles
+from ..access.roles import ADMIN, DISPATCHER, SUPERVISOR
+from ..errors import ApiError, not_found
+from ..extensions import db
+from ..timeutil import utcnow
+from .campaigns import CampaignInput, campaign_report, create_campaign, report_table
+from .documents import XLSX_MIME, page_html, table_html, workbook
+from .importer import BatchMeta, import_batch
+from .models import BATCH_SOURCES, Campaign, FindingBatch
+from .report import batch_summary, summary_html, summary_xlsx
+
+blp = Blueprint("findings", __name__, description="问题清单 / Findings lists")
+
+_FILE = fields.Raw(metadata={"type": "string", "format": "binary"}, load_default=None)
+
+
+class BatchForm(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    source = fields.String(required=True, validate=validate.OneOf(tuple(BATCH_SOURCES)))
+    due_date = fields.Date(load_default=None)
+    # The files arrive in request.files; these fields only document them in OpenAPI.
+    file = _FILE
+    photos = _FILE
+
+
+class BatchArgs(Schema):
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "html", "xlsx")))
+
+
+def _upload(name: str, required: bool) -> bytes | None:
+    upload = request.files.get(name)
+    data = upload.stream.read() if upload is not None and upload.stream else b""
+    if not data:
+        if required:
+            raise ApiError(
+                422, "invalid_input", f"缺少文件 {name} / file {name} is required", {"field": name}
+            )
+        return None
+    return data
+
+
+@blp.route("/findings/batches", methods=["POST"])
+@require_roles(SUPERVISOR, ADMIN)
+@blp.arguments(BatchForm, location="form", content_type="multipart/form-data")
+def import_batch_view(form: dict):
+    meta = BatchMeta(form["name"].strip(), form["source"], form["due_date"])
+    result = import_batch(
+        current_actor(), meta, _upload("file", True), _upload("photos", False), utcnow()
+    )
+    return {
+        "batch_id": result.batch.id,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "undispatched": result.undispatched,
+        "errors": [],
+    }
+
+
+@blp.route("/findings/batches/<int:batch_id>", methods=["GET"])
+@require_roles(SUPERVISOR, ADMIN, DISPATCHER)
+@blp.arguments(BatchArgs, location="query")
+def get_batch(args: dict, batch_id: int):
+    batch = db.session.get(FindingBatch, batch_id)
+    if batch is None:
+        raise not_found("问题清单 / Findings batch")
+    summary = batch_summary(batch, current_actor(), utcnow())
+    if args["format"] == "html":
+        return Response(summary_html(summary), mimetype="text/html")
+    if args["format"] == "xlsx":
+        return Response(
+            summary_xlsx(summary),
+            mimetype=XLSX_MIME,
+            headers={"Content-Disposition": f'attachment; filename="batch-{batch.id}.xlsx"'},
+        )
+    return summary
+
+
+_CODES = fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list)
+
+
+class CampaignArgs(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    from_date = fields.Date(required=True, data_key="from")
+    to_date = fields.Date(required=True, data_key="to")
+    zone_codes = _CODES
+    point_codes = _CODES
+    category_codes = _CODES
+
+
+def _campaign_json(campaign: Campaign) -> dict:
+    return {
+        "id": campaign.id,
+        "name": campaign.name,
+        "from": campaign.from_date.isoformat(),
+        "to": campaign.to_date.isoformat(),
+        "zone_codes": campaign.zone_codes,
+        "point_codes": campaign.point_codes,
+        "category_codes": campaign.category_codes,
+    }
+
+
+@blp.route("/campaigns", methods=["POST"])
+@require_roles(SUPERVISOR, ADMIN)
+@blp.arguments(CampaignArgs)
+def create_campaign_view(args: dict):
+    campaign = create_campaign(current_actor(), CampaignInput(**args), utcnow())
+    return _campaign_json(campaign), 201
+
+
+@blp.route("/campaigns/<int:campaign_id>/report", methods=["GET"])
+@require_roles(SUPERVISOR, ADMIN, DISPATCHER)
+@blp.arguments(BatchArgs, location="query")
+def campaign_report_view(args: dict, campaign_id: int):
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise not_found("专项整治 / Campaign")
+    report = campaign_report(campaign, current_actor(), utcnow())
+    head, rows = report_table(report)
+    if args["format"] == "html":
+        title = f"专项整治:{report['name']}({report['from']} 至 {report['to']})"
+        return Response(
+            page_html(title, f"<h1>{escape(title)}</h1>" + table_html(head, rows)),
+            mimetype="text/html",
+        )
+    if args["format"] == "xlsx":
+        return Response(
+            workbook([("专项整治", head, rows)]),
+            mimetype=XLSX_MIME,
+            headers={"Content-Disposition": f'attachment; filename="campaign-{campaign.id}.xlsx"'},
+        )
+    return report
