@@ -166,9 +166,10 @@ def case_json(
         # The optimistic lock: an action may send it back as `version` (stale -> 409).
         "version": case.version,
     }
+    # api.md: photo_reused (added after intake by a job) shows here; staff only (not in the
+    # public field view, like the reports' own staff-only warnings).
+    body["warnings"] = [w for r in case.reports for w in (r.warnings or [])]
     body = in_view(body, CASE_VIEWS, actor)
-    if not public:  # api.md: photo_reused (added after intake by a job) shows here
-        body["warnings"] = [w for r in case.reports for w in (r.warnings or [])]
     if full:
         original = can_see_original(actor, case_facts(case))
         body["timeline"] = [event_json(e, actor, original, own) for e in case.events]
