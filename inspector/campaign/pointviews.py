@@ -22,7 +22,6 @@ from ..photos.models import Photo
 from ..photos.service import photo_json
 from ..points.models import EvaluationPoint
 from ..reports.models import Report
-from ..sla.service import is_overdue
 from ..timeutil import CHINA, as_utc, iso_local
 from ..workflow.models import Case, CaseEvent
 from ..workflow.states import ACTION_ZH, OPEN, STATUS_ZH
@@ -146,7 +145,7 @@ def board_row(point: EvaluationPoint, now: datetime) -> dict[str, Any]:
         "unit_code": point.unit.code,
         "camera": point.camera,
         "open_problems": sum(1 for c in problems if c.status in OPEN),
-        "overdue_cases": sum(1 for c in problems if is_overdue(c, now)),
+        "overdue_cases": sum(1 for c in problems if c.is_overdue(now)),
         "last_problem_at": iso_local(last_problem),
         "days_since_last_problem": _days_between(last_problem, now),
         "last_clean_photo": _shot_json(last_clean) if last_clean else None,
@@ -193,7 +192,7 @@ def camera_view(point: EvaluationPoint, now: datetime) -> dict[str, Any]:
                 "due_at": iso_local(case.due_at),
                 "rectified_at": iso_local(case.rectified_at),
                 "closed_at": iso_local(case.closed_at),
-                "overdue": is_overdue(case, now),
+                "overdue": case.is_overdue(now),
                 "photos": [_shot_json(s) for s in photos.get(case.id, [])],
             }
         )

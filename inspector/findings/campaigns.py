@@ -21,10 +21,9 @@ from ..extensions import db
 from ..grid.models import Zone
 from ..org.models import Unit
 from ..points.models import EvaluationPoint
-from ..sla.service import is_overdue
 from ..timeutil import CHINA, as_utc
 from ..workflow.models import Case
-from ..workflow.scopes import visible_cases
+from ..workflow.queries import visible_cases
 from .models import Campaign
 
 NOT_FOUND_STATUSES = ("rejected", "void", "merged")
@@ -117,7 +116,7 @@ def _tally(cases: list[Case], now: datetime) -> dict[str, Any]:
         "closed": len(closed),
         "closed_on_time": len(on_time),
         "open": found - len(closed),
-        "overdue_open": sum(is_overdue(c, now) for c in cases),
+        "overdue_open": sum(c.is_overdue(now) for c in cases),
         "recurrences": sum(c.recurrence_of_id is not None for c in cases),
         "closing_rate": round(len(closed) / found, 4) if found else None,
         "on_time_rate": round(len(on_time) / found, 4) if found else None,

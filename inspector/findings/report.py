@@ -23,7 +23,7 @@ from ..org.models import Unit
 from ..photos.service import signed_url
 from ..timeutil import CHINA, as_utc, iso_local
 from ..workflow.models import Case
-from ..workflow.scopes import visible_cases
+from ..workflow.queries import visible_cases
 from .documents import page_html, table_html, workbook
 from .models import BATCH_SOURCES, FindingBatch, FindingItem
 

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from ..access.auth import current_actor, require_roles
 from ..access.roles import ADMIN, DISPATCHER, SUPERVISOR
 from ..errors import invalid
+from ..schemas import Int
 from ..timeutil import utcnow
 from .callbacks import OUTCOMES, record, sample
 from .service import import_file
@@ -30,9 +31,9 @@ def import_hotline():
 
 
 class SampleArgs(Schema):
-    size = fields.Integer(load_default=200, validate=validate.Range(min=1, max=2000))
-    months = fields.Integer(load_default=6, validate=validate.Range(min=1, max=36))
-    seed = fields.Integer(load_default=None, validate=validate.Range(min=0, max=2**31 - 1))
+    size = Int(load_default=200, validate=validate.Range(min=1, max=2000))
+    months = Int(load_default=6, validate=validate.Range(min=1, max=36))
+    seed = Int(load_default=None, validate=validate.Range(min=0, max=2**31 - 1))
 
 
 @blp.route("/hotline/callbacks", methods=["GET"])

@@ -154,7 +154,12 @@ def test_a_resident_sees_the_public_view_of_a_case_staff_the_whole(demo_client):
     own = c.get(f"/api/v1/cases/{case_id}", headers=auth(c, "resident")).get_json()
     assert set(own) == RESIDENT_CASE_KEYS
     staff = c.get(f"/api/v1/cases/{case_id}", headers=auth(c, "dispatcher")).get_json()
-    assert set(staff) == RESIDENT_CASE_KEYS | {"extension_request", "warnings"}
+    assert set(staff) == RESIDENT_CASE_KEYS | {
+        "extension_request",
+        "warnings",
+        "ticket_no",
+        "batch_id",
+    }
     listed = c.get("/api/v1/cases", headers=auth(c, "resident")).get_json()["items"]
     row = next(item for item in listed if item["id"] == case_id)
     assert set(row) == RESIDENT_CASE_KEYS - {"reports", "timeline", "actions"}
