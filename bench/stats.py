@@ -29,7 +29,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import func, insert, select, true  # noqa: E402
+from sqlalchemy import delete, func, insert, select, true  # noqa: E402
 
 from inspector import create_app  # noqa: E402
 from inspector.categories.models import Category  # noqa: E402
@@ -39,6 +39,7 @@ from inspector.org.models import Unit  # noqa: E402
 from inspector.setup.demo import load_demo  # noqa: E402
 from inspector.supervision import bulletins, periods  # noqa: E402
 from inspector.supervision.indicators import unit_items, weights, window  # noqa: E402
+from inspector.supervision.models import Bulletin  # noqa: E402
 from inspector.workflow.models import Case, CaseEvent  # noqa: E402
 
 END = datetime(2026, 11, 30, tzinfo=UTC)
@@ -138,16 +139,30 @@ def generate(n: int, seed: int = 7) -> None:
 
 
 def flush(cases: list, events: list) -> None:
+    """PostgreSQL: COPY and a commit per batch. SQLite: executemany in ONE transaction (committed
+    by `generate`'s caller), with the bench file's journal and fsyncs off (see `_fast_sqlite`)."""
     if cases:
         if db.engine.dialect.name == "postgresql":
             _copy("case", cases)
             _copy("case_event", [{**e, "data": json.dumps(e["data"])} for e in events])
+            db.session.commit()
         else:
             db.session.execute(insert(Case.__table__), cases)
             db.session.execute(insert(CaseEvent.__table__), events)
-        db.session.commit()
     cases.clear()
     events.clear()
+
+
+def _fast_sqlite() -> None:
+    """For the throw-away bench file only: no rollback journal, no fsync, a 256 MB page cache.
+    A crash mid-generation loses the file, which is fine here and never fine in the app."""
+    for pragma in (
+        "journal_mode=OFF",
+        "synchronous=OFF",
+        "cache_size=-262144",
+        "temp_store=MEMORY",
+    ):
+        db.session.execute(db.text(f"PRAGMA {pragma}"))
 
 
 def _copy(table: str, rows: list[dict]) -> None:
@@ -180,11 +195,19 @@ def timed(fn) -> tuple[float, float]:  # noqa: ANN001
 def run(name: str, url: str, n: int) -> None:
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "RATE_LIMITS": "off"})
     with app.app_context():
-        upgrade()
-        load_demo()
-        db.session.commit()
+        upgrade()  # a kept database gets the newer revisions' indexes here
         start = time.perf_counter()
-        generate(n)
+        kept = db.session.scalar(select(func.count()).select_from(Case))
+        if kept == 0:
+            load_demo()
+            db.session.commit()
+            if name == "sqlite":
+                _fast_sqlite()
+            generate(n)
+            db.session.commit()
+        else:
+            db.session.execute(delete(Bulletin))  # a kept database: drop the last run's
+            db.session.commit()
         if name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
@@ -195,8 +218,12 @@ def run(name: str, url: str, n: int) -> None:
             db.session.execute(db.text("ANALYZE"))
             db.session.commit()
         events = db.session.scalar(select(func.count()).select_from(CaseEvent))
+        cases = db.session.scalar(select(func.count()).select_from(Case))
+        what = "kept from an earlier run" if kept else "generated"
         print(
-            f"{name}: {n} cases, {events} events generated in {time.perf_counter() - start:.0f} s"
+            f"{name}: {cases} cases, {events} events {what} "
+            f"(ready in {time.perf_counter() - start:.0f} s)",
+            flush=True,
         )
         month = periods.month("2026-11")
         week = periods.week("2026-W47")
@@ -214,7 +241,6 @@ def run(name: str, url: str, n: int) -> None:
         def publish_previous_week() -> None:
             """The steady state: last week's bulletin is published (numbers only, no PDF here)."""
             from inspector.access.models import Account
-            from inspector.supervision.models import Bulletin
 
             previous = periods.previous_week(week)
             admin = db.session.scalar(select(Account).where(Account.username == "admin"))
@@ -253,18 +279,32 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--keep",
+        metavar="NAME",
+        help="keep the data for the next run: SQLite file /tmp/NAME.db and PostgreSQL database "
+        "NAME, reused (migrated to head, not regenerated) when they already hold cases",
+    )
     args = parser.parse_args()
     if args.only in (None, "sqlite"):
-        with tempfile.TemporaryDirectory() as tmp:
-            run("sqlite", f"sqlite:///{Path(tmp) / 'stats.db'}", args.cases)
+        if args.keep:
+            run("sqlite", f"sqlite:////tmp/{args.keep}.db", args.cases)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                run("sqlite", f"sqlite:///{Path(tmp) / 'stats.db'}", args.cases)
     if args.only in (None, "postgresql"):
-        name = f"bench_stats_{uuid.uuid4().hex[:8]}"
+        name = args.keep or f"bench_stats_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(args.pg, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
+            exists = admin.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+            ).fetchone()
+            if not exists:
+                admin.execute(f'CREATE DATABASE "{name}"')
             try:
                 run("postgresql", args.pg.rsplit("/", 1)[0] + "/" + name, args.cases)
             finally:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                if not args.keep:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
