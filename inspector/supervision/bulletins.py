@@ -70,7 +70,7 @@ def build(kind: str, period: Period, now: datetime | None = None) -> dict[str, A
     w, where = window(period, now), true()
     with_family = where & (Category.id == Case.category_id)
     by_source = queries.reported(Case.source, w, where)
-    families = queries.case_figures(Category.family, w, with_family)
+    families = queries.only(queries.case_figures(Category.family, [w], with_family))
     filed_by_family = queries.filed(Category.family, w, with_family)
     received = sum(by_source.values())
     due = sum(f.get("due", 0) for f in families.values())
@@ -115,7 +115,7 @@ def build(kind: str, period: Period, now: datetime | None = None) -> dict[str, A
         category = categories.get(category_id)
         if category is not None and len(top[category.family]) < 3:
             top[category.family].append({"code": category.code, "name": category.name, "count": n})
-    districts_fig = queries.case_figures(Case.district_id, w, where)
+    districts_fig = queries.only(queries.case_figures(Case.district_id, [w], where))
     districts_new = queries.reported(Case.district_id, w, where)
     district_zones = db.session.scalars(
         select(Zone).where(Zone.level == "district").order_by(Zone.code)

@@ -79,38 +79,63 @@ def _rounded(rates: dict[str, float | None]) -> dict[str, float | None]:
     return {k: (round(v, 4) if v is not None else None) for k, v in rates.items()}
 
 
-def unit_items(w: queries.Window, where: ColumnElement[bool], wts: Weights) -> list[dict]:
-    """One item per active unit (none left out: a unit without cases is listed, unranked)."""
-    units = db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)).all()
+# Figures only units have (a category or a grid has no callbacks or lost marks of its own).
+UNIT_ONLY = ("satisfied", "satisfaction_answers", "lost_marks")
+
+
+def unit_rates(counts: dict[str, Any]) -> dict[str, float | None]:
+    return {
+        **rates_of(counts),
+        "satisfaction_rate": rate(counts["satisfied"], counts["satisfaction_answers"]),
+    }
+
+
+def _units() -> list[Unit]:
+    return list(
+        db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)).all()
+    )
+
+
+def unit_tables(
+    ws: list[queries.Window], where: ColumnElement[bool], wts: Weights
+) -> list[list[dict]]:
+    """The unit table of each window in `ws` (consecutive), each figure one grouped query for
+    all windows together: the yellow flag's replay of eight weeks costs one scan per figure."""
+    units = _units()
     by_id = {u.id: u for u in units}
     by_code = {u.code: u for u in units}
-    counts: dict[int, dict[str, int]] = {u.id: dict.fromkeys(COUNTS, 0) for u in units}
-    for unit_id, figures in queries.case_figures(Case.unit_id, w, where).items():
-        if unit_id in counts:
-            counts[unit_id].update(figures)
-    for (kind, key), figures in queries.event_figures(None, w, where, by_unit=True).items():
-        unit = by_code.get(key) if kind == "code" else by_id.get(key)
+    counts = [{u.id: dict.fromkeys(COUNTS + UNIT_ONLY, 0) for u in units} for _w in ws]
+    for (index, key), figures in queries.unit_figures(ws, where).items():
+        kind, value = key if isinstance(key, tuple) else ("id", key)
+        unit = by_code.get(value) if kind == "code" else by_id.get(value)
         if unit is not None:
+            row = counts[index][unit.id]
             for name, n in figures.items():
-                counts[unit.id][name] += n
-    for unit_id, n in queries.recurrences("unit_id", w, where).items():
-        if unit_id in counts:
-            counts[unit_id]["recurrences"] = n
-    items = []
-    for unit in units:
-        c = counts[unit.id]
-        rates = rates_of(c)
-        items.append(
-            {
-                "unit_code": unit.code,
-                "unit_name": unit.name,
-                **c,
-                **_rounded(rates),
-                "score": score(rates, c, wts),
-            }
-        )
-    rank(items, minimum_due())
-    return order(items, "unit_code")
+                row[name] = row.get(name, 0) + n
+    tables = []
+    for table in counts:
+        items = []
+        for unit in units:
+            c = table[unit.id]
+            c["lost_marks"] = round(c["lost_marks"], 2)
+            rates = unit_rates(c)
+            items.append(
+                {
+                    "unit_code": unit.code,
+                    "unit_name": unit.name,
+                    **c,
+                    **_rounded(rates),
+                    "score": score(rates, c, wts),
+                }
+            )
+        rank(items, minimum_due())
+        tables.append(order(items, "unit_code"))
+    return tables
+
+
+def unit_items(w: queries.Window, where: ColumnElement[bool], wts: Weights) -> list[dict]:
+    """One item per active unit (none left out: a unit without cases is listed, unranked)."""
+    return unit_tables([w], where, wts)[0]
 
 
 def unit_stats(
@@ -170,15 +195,16 @@ def category_stats(
     w, where = window(period, now), scope(actor, zone_code)
     categories = db.session.scalars(select(Category).order_by(Category.code)).all()
     counts = {c.id: dict.fromkeys(COUNTS + ("reported",), 0) for c in categories}
-    for key, figures in queries.case_figures(Case.category_id, w, where).items():
+    for key, figures in queries.only(queries.case_figures(Case.category_id, [w], where)).items():
         counts.setdefault(key, dict.fromkeys(COUNTS + ("reported",), 0)).update(figures)
-    for (_kind, key), figures in queries.event_figures(Case.category_id, w, where, False).items():
-        if key in counts:
-            for name, n in figures.items():
-                counts[key][name] += n
-    for key, n in queries.recurrences("category_id", w, where).items():
-        if key in counts:
-            counts[key]["recurrences"] = n
+    for figures in (
+        queries.event_figures(Case.category_id, [w], where, by_unit=False),
+        queries.recurrences("category_id", [w], where),
+    ):
+        for key, found in queries.only(figures).items():
+            if key in counts:
+                for name, n in found.items():
+                    counts[key][name] += n
     for key, n in queries.reported(Case.category_id, w, where).items():
         if key in counts:
             counts[key]["reported"] = n

@@ -3,11 +3,18 @@
 Everything here runs the same on SQLite and PostgreSQL (JSON fields through SQLAlchemy's JSON
 type: json_extract on SQLite, ->> on PostgreSQL). `where` is a condition on Case: the caller's
 visibility and the zone asked for. Periods are half-open [start, end) in UTC.
+
+The unit figures take `ws`, a run of consecutive windows (one period, or the weeks the yellow
+flag replays), and answer {(window index, key): {figure: n}} from ONE grouped query: the row's
+window is a CASE over the windows' ends (`bucket`), so eight weeks cost one scan, not eight.
+`only` drops the index when there is one window. A new unit figure is one more such function,
+listed in UNIT_FIGURES.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +24,9 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..access.models import AccountZone
+from ..dbtypes import UTCDateTime
 from ..extensions import db
+from ..findings.models import FindingItem
 from ..reports.models import Report
 from ..workflow.models import Case, CaseEvent
 
@@ -44,10 +53,43 @@ class Window:
     as_of: datetime  # when "overdue open" is judged: the period's end, or now if earlier
 
 
+Figures = dict[tuple[int, Any], dict[str, int]]
+
+
+def _at(value: datetime) -> Any:
+    """A bound instant typed like the columns (naive UTC on both databases)."""
+    return literal(value, UTCDateTime())
+
+
+def in_span(column: Any, ws: Sequence[Window]) -> ColumnElement[bool]:
+    return and_(column >= ws[0].start, column < ws[-1].end)
+
+
+def bucket(column: Any, ws: Sequence[Window], values: Sequence[Any] | None = None) -> Any:
+    """The index of the window holding `column` (or values[index]); rows must be in_span."""
+    if len(ws) == 1:
+        return literal(0) if values is None else values[0]
+    whens = [(column < _at(w.end), i if values is None else values[i]) for i, w in enumerate(ws)]
+    return case(*whens, else_=None)
+
+
+def by_window(window: Any, ws: Sequence[Window]) -> tuple[Any, ...]:
+    """GROUP BY terms for the window column: none for one window (a constant, never grouped)."""
+    return (window,) if len(ws) > 1 else ()
+
+
+def only(figures: dict[tuple[int, Any], Any]) -> dict[Any, Any]:
+    """{key: value} of a one-window answer."""
+    return {key: value for (_index, key), value in figures.items()}
+
+
 def due_condition(w: Window) -> ColumnElement[bool]:
     """应结案: deadline in the period (and not closed before it began), or closed in the period
     before a deadline that falls after it. A deadline extended past the end (缓办) is no longer
-    in the period, so it drops out by itself; due_at is the case's current deadline."""
+    in the period, so it drops out by itself; due_at is the case's current deadline.
+
+    Equivalently, a case is due in exactly one period: the one holding the earlier of its
+    deadline and its closing time (`due_instant`); `case_figures` groups by that."""
     return and_(
         Case.dispatched_at.is_not(None),
         Case.status.not_in(NOT_COUNTED),
@@ -62,8 +104,9 @@ def due_condition(w: Window) -> ColumnElement[bool]:
     )
 
 
-def _closed(w: Window) -> ColumnElement[bool]:
-    return and_(Case.status == "closed", Case.closed_at < w.end)
+def due_instant() -> Any:
+    """min(due_at, closed_at): the instant whose period counts the case as 应结案 (see above)."""
+    return case((Case.closed_at < Case.due_at, Case.closed_at), else_=Case.due_at)
 
 
 def _on_time() -> ColumnElement[bool]:
@@ -83,32 +126,57 @@ def overdue_condition(w: Window) -> ColumnElement[bool]:
     )
 
 
-def case_figures(group: Any, w: Window, where: ColumnElement[bool]) -> dict[Any, dict[str, int]]:
-    """due, closed, closed_on_time per group (Case.unit_id, Case.category_id, Case.district_id)."""
-    due = due_condition(w)
+def _open_in(ws: Sequence[Window]) -> ColumnElement[bool]:
+    """Overdue at one of the windows' as_of at least (the rows the CASE sums look at)."""
+    first = min(w.as_of for w in ws)
+    last = max(w.as_of for w in ws)
+    return and_(
+        Case.dispatched_at < last,
+        Case.due_at < last,
+        Case.status.not_in(NOT_COUNTED + ("returned",)),
+        or_(Case.status.in_(("dispatched", "rectified")), Case.closed_at >= first),
+        or_(Case.rectified_at.is_(None), Case.rectified_at >= first),
+        or_(Case.closed_at.is_(None), Case.closed_at >= first),
+    )
+
+
+def case_figures(group: Any, ws: Sequence[Window], where: ColumnElement[bool]) -> Figures:
+    """due, closed, closed_on_time, overdue_open per window and group (Case.unit_id, ...)."""
+    instant = due_instant()
+    window = bucket(instant, ws)
+    closed = and_(
+        Case.status == "closed", Case.closed_at < bucket(instant, ws, [_at(w.end) for w in ws])
+    )
     query = (
         select(
+            window.label("window"),
             group.label("key"),
             func.count().label("due"),
-            _count(_closed(w)).label("closed"),
-            _count(and_(_closed(w), _on_time())).label("closed_on_time"),
+            _count(closed).label("closed"),
+            _count(and_(closed, _on_time())).label("closed_on_time"),
         )
-        .where(due, where, group.is_not(None))
-        .group_by(group)
+        .where(Case.dispatched_at.is_not(None), Case.status.not_in(NOT_COUNTED))
+        # the OR lets each side use its index; in_span(instant) keeps the exact rows
+        .where(or_(in_span(Case.due_at, ws), in_span(Case.closed_at, ws)), in_span(instant, ws))
+        .where(where, group.is_not(None))
+        .group_by(*by_window(window, ws), group)
     )
-    figures: dict[Any, dict[str, int]] = defaultdict(dict)
+    figures: Figures = defaultdict(dict)
     for row in db.session.execute(query):
-        figures[row.key].update(
+        figures[(row.window, row.key)].update(
             due=row.due, closed=int(row.closed), closed_on_time=int(row.closed_on_time)
         )
-    # Overdue open cases: its own query, so each one can use its own index.
+    # Overdue open cases: its own query, so it can use its own index; one sum per window.
+    sums = [_count(overdue_condition(w)).label(f"o{i}") for i, w in enumerate(ws)]
     overdue = (
-        select(group.label("key"), func.count().label("n"))
-        .where(overdue_condition(w), where, group.is_not(None))
+        select(group.label("key"), *sums)
+        .where(_open_in(ws), where, group.is_not(None))
         .group_by(group)
     )
     for row in db.session.execute(overdue):
-        figures[row.key]["overdue_open"] = row.n
+        for i in range(len(ws)):
+            if row[i + 1]:
+                figures[(i, row.key)]["overdue_open"] = int(row[i + 1])
     return figures
 
 
@@ -119,49 +187,137 @@ def event_unit_code() -> Any:
 
 
 def event_figures(
-    group: Any, w: Window, where: ColumnElement[bool], by_unit: bool
-) -> dict[Any, dict[str, int]]:
-    """dispatched, returned, extended, rectified, reworked (check failed), escalated per group.
+    group: Any, ws: Sequence[Window], where: ColumnElement[bool], by_unit: bool
+) -> Figures:
+    """dispatched, returned, extended, rectified, reworked (check failed), escalated per window
+    and group.
 
-    by_unit: group by the unit the event names, falling back to the case's unit for events
-    recorded before events carried it. Otherwise group by `group` (a Case column).
+    by_unit: keyed ("code", unit code the event names) or, for events recorded before events
+    carried it, ("id", the case's unit id). Otherwise keyed by `group` (a Case column).
     """
     actions = tuple(EVENT_FIGURES) + ("check",)
     passed = CaseEvent.data["passed"].as_string()
+    window = bucket(CaseEvent.at, ws)
     keys = (event_unit_code().label("code"), Case.unit_id.label("key")) if by_unit else ()
     if not by_unit:
         keys = (literal(None).label("code"), group.label("key"))
     query = (
-        select(*keys, CaseEvent.action, passed.label("passed"), func.count().label("n"))
+        select(window.label("window"), *keys, CaseEvent.action, passed.label("passed"))
+        .add_columns(func.count().label("n"))
         .join(Case, Case.id == CaseEvent.case_id)
-        .where(CaseEvent.action.in_(actions), CaseEvent.at >= w.start, CaseEvent.at < w.end)
+        .where(CaseEvent.action.in_(actions), in_span(CaseEvent.at, ws))
         .where(where)
-        .group_by(keys[0], keys[1], CaseEvent.action, passed)
+        .group_by(*by_window(window, ws), keys[0], keys[1], CaseEvent.action, passed)
     )
-    figures: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    figures: Figures = defaultdict(lambda: defaultdict(int))
     for row in db.session.execute(query):
         key = ("code", row.code) if by_unit and row.code else ("id", row.key)
+        if not by_unit:
+            key = row.key
         if row.action == "check":
             if str(row.passed).lower() in ("0", "false"):
-                figures[key]["reworked"] += row.n
+                figures[(row.window, key)]["reworked"] += row.n
             continue
-        figures[key][EVENT_FIGURES[row.action]] += row.n
+        figures[(row.window, key)][EVENT_FIGURES[row.action]] += row.n
     return figures
 
 
-def recurrences(group_of_original: str, w: Window, where: ColumnElement[bool]) -> dict[Any, int]:
+def recurrences(
+    group_of_original: str, ws: Sequence[Window], where: ColumnElement[bool]
+) -> Figures:
     """反弹 per unit (or category) of the ORIGINAL case: problems back after it was closed."""
     original = aliased(Case)
     key = getattr(original, group_of_original)
+    window = bucket(Case.created_at, ws)
     query = (
-        select(key.label("key"), func.count().label("n"))
+        select(window.label("window"), key.label("key"), func.count().label("n"))
         .select_from(Case)
         .join(original, original.id == Case.recurrence_of_id)
-        .where(Case.created_at >= w.start, Case.created_at < w.end)
+        .where(in_span(Case.created_at, ws))
         .where(Case.status.not_in(("rejected", "void")), where)
-        .group_by(key)
+        .group_by(*by_window(window, ws), key)
     )
-    return {row.key: row.n for row in db.session.execute(query)}
+    return {(row.window, row.key): {"recurrences": row.n} for row in db.session.execute(query)}
+
+
+def satisfaction(ws: Sequence[Window], where: ColumnElement[bool]) -> Figures:
+    """满意度 per window and the case's unit: 12345 callbacks (回访) and residents' ratings.
+
+    satisfaction_answers: callbacks answered (无法联系 left out) plus first ratings; satisfied:
+    those answering 满意/基本满意, or a rating of 3 or more (the rate event's `satisfied`).
+    A re-rating (its event `replaces` an earlier one) is not counted again: 引导重评 must not
+    improve the figure.
+    """
+    satisfied = CaseEvent.data["satisfied"].as_string()
+    outcome = CaseEvent.data["outcome"].as_string()
+    first = CaseEvent.data["replaces"].as_string().is_(None)
+    window = bucket(CaseEvent.at, ws)
+    answered = or_(
+        and_(CaseEvent.action == "callback", outcome != "unreachable"),
+        and_(CaseEvent.action == "rate", first),
+    )
+    query = (
+        select(window.label("window"), Case.unit_id.label("key"), satisfied.label("satisfied"))
+        .add_columns(func.count().label("n"))
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.action.in_(("callback", "rate")), in_span(CaseEvent.at, ws))
+        .where(answered, where, Case.unit_id.is_not(None))
+        .group_by(*by_window(window, ws), Case.unit_id, satisfied)
+    )
+    figures: Figures = defaultdict(lambda: defaultdict(int))
+    for row in db.session.execute(query):
+        found = figures[(row.window, row.key)]
+        found["satisfaction_answers"] += row.n
+        if str(row.satisfied).lower() in ("1", "true"):
+            found["satisfied"] += row.n
+    return figures
+
+
+def lost_marks(ws: Sequence[Window], where: ColumnElement[bool]) -> Figures:
+    """丢分: marks lost in findings lists (问题清单) imported in the window, per the unit the
+    import charged them to (`FindingItem.owner_unit_id`, fixed at import)."""
+    window = bucket(FindingItem.created_at, ws)
+    query = (
+        select(window.label("window"), FindingItem.owner_unit_id.label("key"))
+        .add_columns(func.coalesce(func.sum(FindingItem.lost_marks), 0).label("marks"))
+        .join(Case, Case.id == FindingItem.case_id)
+        .where(in_span(FindingItem.created_at, ws), FindingItem.owner_unit_id.is_not(None))
+        .where(FindingItem.lost_marks.is_not(None), where)
+        .group_by(*by_window(window, ws), FindingItem.owner_unit_id)
+    )
+    return {(r.window, r.key): {"lost_marks": float(r.marks)} for r in db.session.execute(query)}
+
+
+def unit_case_figures(ws: Sequence[Window], where: ColumnElement[bool]) -> Figures:
+    return case_figures(Case.unit_id, ws, where)
+
+
+def unit_event_figures(ws: Sequence[Window], where: ColumnElement[bool]) -> Figures:
+    return event_figures(None, ws, where, by_unit=True)
+
+
+def unit_recurrences(ws: Sequence[Window], where: ColumnElement[bool]) -> Figures:
+    return recurrences("unit_id", ws, where)
+
+
+# Every figure of the unit table: (windows, where) -> {(window index, unit key): {name: n}},
+# the key a unit id or ("code"/"id", value) (see event_figures). Add a figure here.
+UNIT_FIGURES: tuple[Callable[[Sequence[Window], ColumnElement[bool]], Figures], ...] = (
+    unit_case_figures,
+    unit_event_figures,
+    unit_recurrences,
+    satisfaction,
+    lost_marks,
+)
+
+
+def unit_figures(ws: Sequence[Window], where: ColumnElement[bool]) -> Figures:
+    merged: Figures = defaultdict(lambda: defaultdict(int))
+    for figure in UNIT_FIGURES:
+        for key, found in figure(ws, where).items():
+            for name, n in found.items():
+                merged[key][name] += n
+    return merged
 
 
 def reported(group: Any, w: Window, where: ColumnElement[bool]) -> dict[Any, int]:

@@ -10,7 +10,7 @@ FLAG_LOOKBACK_WEEKS back (publishing weekly keeps the replay to a week or two).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +21,7 @@ from ..access.actor import Actor
 from ..extensions import db
 from ..timeutil import CHINA, as_utc, utcnow
 from ..workflow.models import Case
-from .indicators import minimum_due, unit_items, weights, window
+from .indicators import minimum_due, unit_items, unit_tables, weights, window
 from .periods import Period, next_week, previous_week, week_of
 from .periods import week as periods_week
 from .published import frozen_units, last_published_week
@@ -99,14 +99,20 @@ def flag_history(
         label, history = anchor
         start = next_week(periods_week(label))
 
-    def weeks() -> Iterator[tuple[str, list[dict]]]:
-        current = start
-        while current.first <= period.first:
-            same = table is not None and current.label == period.label
-            yield current.label, table if same else weekly_items(current, now)
-            current = next_week(current)
-
-    return flag_transfers(weeks(), history)
+    weeks: list[Period] = []
+    current = start
+    while current.first <= period.first:
+        weeks.append(current)
+        current = next_week(current)
+    if not weeks:
+        return flag_transfers([], history)
+    last = table if table is not None else weekly_items(period, now)
+    # The weeks before `period` are after the last published one: none is frozen, so all their
+    # tables come from one grouped query per figure (unit_tables), not one pass per week.
+    earlier = weeks[:-1]
+    tables = unit_tables([window(w, now) for w in earlier], true(), weights()) if earlier else []
+    labels = [w.label for w in weeks]
+    return flag_transfers(zip(labels, [*tables, last], strict=True), history)
 
 
 def rankings(period: Period, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
