@@ -53,6 +53,9 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "SUPERVISION_WEIGHTS": ("on_time_rate=50,closing_rate=30,rework_rate=20,escalated=1", str),
     "SUPERVISION_MIN_DUE": (5, int),
     "SUPERVISION_LIST_SIZE": (3, int),
+    # On-time 核实 (from the report) and 核查 (from the rectification), in clock hours.
+    "SUPERVISION_VERIFY_HOURS": (24.0, float),
+    "SUPERVISION_CHECK_HOURS": (24.0, float),
     "GEOCODER": ("", str),
     # 12345 import: JSON objects overriding the default column headers and mapping category texts.
     "HOTLINE_COLUMNS": ("", str),

@@ -15,6 +15,7 @@ from ..workflow.models import STATUSES
 from . import bulletins, exports, periods
 from .indicators import category_stats, grid_stats, reporter_stats, unit_stats
 from .rankings import rankings
+from .scopes import scope_of
 
 blp = Blueprint("supervision", __name__, description="督查考核 / Supervision")
 
@@ -97,11 +98,14 @@ def get_rankings(args: dict):
 
 
 def _document(kind: str, period: periods.Period, fmt: str):  # noqa: ANN202
-    body, sha256 = bulletins.document(kind, period, fmt)
+    scope = scope_of(current_actor())
+    body, sha256 = bulletins.document(kind, period, fmt, scope)
     headers = {"X-Bulletin-SHA256": sha256} if sha256 else {}
     if fmt == "json":
         return body, 200, headers
-    name = f"bulletin-{kind}-{period.label}.{fmt}"
+    name = (
+        f"bulletin-{kind}-{period.label}{'-' + '-'.join(scope.codes) if scope.codes else ''}.{fmt}"
+    )
     mimetype = "application/pdf" if fmt == "pdf" else "text/html"
     headers["Content-Disposition"] = f'inline; filename="{name}"'
     return Response(body, mimetype=mimetype, headers=headers)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy import select, true
+from sqlalchemy import select
 
 from ..access.actor import Actor
 from ..access.roles import ROLE_NAMES_ZH
@@ -28,6 +28,7 @@ from .models import Bulletin
 from .periods import Period
 from .published import published
 from .rankings import flag_history, list_size, red_black
+from .scopes import CITY, Scope, scope_of
 
 KIND_ZH = {"weekly": "周通报", "monthly": "月总结"}
 LIST_LIMIT = 50  # overdue and escalated cases listed in a bulletin
@@ -64,10 +65,12 @@ def _names(model: Any, ids: list) -> dict:
     return {row.id: row for row in rows}
 
 
-def build(kind: str, period: Period, now: datetime | None = None) -> dict[str, Any]:
-    """The bulletin's numbers for the whole city (a bulletin is a city-wide document)."""
+def build(
+    kind: str, period: Period, now: datetime | None = None, scope: Scope = CITY
+) -> dict[str, Any]:
+    """The bulletin's numbers for the whole city, or for a district's cases (scopes.py)."""
     now = as_utc(now or utcnow())
-    w, where = window(period, now), true()
+    w, where = window(period, now), scope.where()
     with_family = where & (Category.id == Case.category_id)
     by_source = queries.reported(Case.source, w, where)
     families = queries.only(queries.case_figures(Category.family, [w], with_family))
@@ -120,6 +123,12 @@ def build(kind: str, period: Period, now: datetime | None = None) -> dict[str, A
     district_zones = db.session.scalars(
         select(Zone).where(Zone.level == "district").order_by(Zone.code)
     ).all()
+    if not scope.citywide:  # a district's bulletin lists the districts it covers
+        district_zones = [
+            z
+            for z in district_zones
+            if z.id in districts_new or z.id in districts_fig or z.id in scope.zone_ids
+        ]
     districts = []
     for zone in district_zones:
         f = districts_fig.get(zone.id, {})
@@ -142,6 +151,8 @@ def build(kind: str, period: Period, now: datetime | None = None) -> dict[str, A
     data: dict[str, Any] = {
         "kind": kind,
         "kind_name": KIND_ZH[kind],
+        "scope": scope.json(),
+        "scope_name": scope.title or "全市",
         "period": period.json(),
         "generated_at": iso_local(now),
         "weights": wts.json(),
@@ -165,7 +176,8 @@ def build(kind: str, period: Period, now: datetime | None = None) -> dict[str, A
         "recurrence_hotspots": _hotspots(w, where),
     }
     if kind == "weekly":
-        history = flag_history(period, now, units)
+        # the flag is the city's: a district's bulletin shows the city's holder
+        history = flag_history(period, now, units if scope.citywide else None)
         data["yellow_flag_history"] = history
         if history:
             last = history[-1]
@@ -229,16 +241,16 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def document(kind: str, period: Period, fmt: str) -> tuple[Any, str | None]:
-    """(body, sha256): the frozen document when published, else freshly computed numbers."""
-    frozen = published(kind, period.label)
+def document(kind: str, period: Period, fmt: str, scope: Scope = CITY) -> tuple[Any, str | None]:
+    """(body, sha256): the scope's frozen document when published, else fresh numbers."""
+    frozen = published(kind, period.label, scope.key)
     if frozen is not None:
         if fmt == "pdf":
             return frozen.pdf, frozen.pdf_sha256
         if fmt == "html":
             return frozen.html, frozen.pdf_sha256
         return {**frozen.data, "published": _published_json(frozen)}, frozen.pdf_sha256
-    data = build(kind, period)
+    data = build(kind, period, scope=scope)
     if fmt == "json":
         return {**data, "published": None}, None
     html = render_html(data)
@@ -258,21 +270,24 @@ def _published_json(b: Bulletin) -> dict[str, Any]:
 def publish(kind: str, period: Period, actor: Actor, now: datetime | None = None) -> Bulletin:
     """Freeze the bulletin: numbers, page, PDF and its SHA-256, and who published it. Flushes.
 
-    Only a period that has ended can be published: its numbers must be complete.
+    Only a period that has ended can be published: its numbers must be complete. A zone-bound
+    supervisor publishes his district's bulletin (scopes.py), never the city's.
     """
     now = as_utc(now or utcnow())
+    scope = scope_of(actor)
     if period.end > now:
         raise ApiError(
             409, "period_not_over", "统计期间尚未结束,不能发布 / the period has not ended yet"
         )
-    if published(kind, period.label) is not None:
+    if published(kind, period.label, scope.key) is not None:
         raise ApiError(409, "already_published", "该期已发布,不可修改 / already published")
-    data = build(kind, period, now)
+    data = build(kind, period, now, scope)
     html = render_html(data)
     pdf = render_pdf(html)
     bulletin = Bulletin(
         kind=kind,
         period=period.label,
+        scope=scope.key,
         data=data,
         html=html,
         pdf=pdf,
@@ -287,4 +302,9 @@ def publish(kind: str, period: Period, actor: Actor, now: datetime | None = None
 
 
 def publication_json(b: Bulletin) -> dict[str, Any]:
-    return {"kind": b.kind, "period": b.period, "published": _published_json(b)}
+    return {
+        "kind": b.kind,
+        "period": b.period,
+        "scope": b.data.get("scope"),
+        "published": _published_json(b),
+    }

@@ -11,7 +11,8 @@ from typing import Any
 
 # Rates where a higher value is better, and those where a lower one is: the score adds
 # `rate` for the first kind and `1 - rate` for the second.
-HIGHER_IS_BETTER = ("on_time_rate", "closing_rate")
+# satisfaction_rate (满意率) has no weight unless configured: adding it must not move old ranks.
+HIGHER_IS_BETTER = ("on_time_rate", "closing_rate", "satisfaction_rate")
 LOWER_IS_BETTER = ("rework_rate", "extension_rate", "return_rate")
 RATE_NAMES = HIGHER_IS_BETTER + LOWER_IS_BETTER
 PENALTIES = ("escalated", "recurrences", "overdue_open")  # points off per counted case

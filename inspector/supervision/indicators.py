@@ -158,7 +158,15 @@ def unit_stats(
 def grid_stats(
     period: Period, actor: Actor, zone_code: str | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
-    figures = queries.grid_figures(window(period, now), scope(actor, zone_code))
+    w, where = window(period, now), scope(actor, zone_code)
+    figures = queries.grid_figures(w, where)
+    hours = current_app.config
+    on_time = queries.grid_on_time(
+        w,
+        where,
+        3600 * float(hours["SUPERVISION_VERIFY_HOURS"]),
+        3600 * float(hours["SUPERVISION_CHECK_HOURS"]),
+    )
     zones = {
         z.id: z for z in db.session.scalars(select(Zone).where(Zone.id.in_(list(figures)))).all()
     }
@@ -167,6 +175,8 @@ def grid_stats(
         zone = zones[grid_id]
         reported = f.get("reported", 0)
         found = f.get("found_by_worker", 0)
+        timely = on_time.get(grid_id, {})
+        verified, checked = f.get("verified", 0), f.get("checked", 0)
         items.append(
             {
                 "grid_code": zone.code,
@@ -176,8 +186,12 @@ def grid_stats(
                 "found_by_worker": found,
                 "missed": reported - found,
                 "miss_rate": _round(rate(reported - found, reported)),
-                "verified": f.get("verified", 0),
-                "checked": f.get("checked", 0),
+                "verified": verified,
+                "verified_on_time": timely.get("verified_on_time", 0),
+                "verify_on_time_rate": _round(rate(timely.get("verified_on_time", 0), verified)),
+                "checked": checked,
+                "checked_on_time": timely.get("checked_on_time", 0),
+                "check_on_time_rate": _round(rate(timely.get("checked_on_time", 0), checked)),
                 "check_failed": f.get("check_failed", 0),
             }
         )

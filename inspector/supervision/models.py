@@ -21,18 +21,20 @@ from ..timeutil import utcnow
 
 
 class Bulletin(db.Model):
-    """One published bulletin per kind and period: its JSON numbers, HTML page and PDF, with the
+    """One published bulletin per kind, period and scope: its JSON numbers, HTML page and PDF, with the
     PDF's SHA-256 and who published it. Written once; nothing updates it afterwards."""
 
     __tablename__ = "bulletin"
     __table_args__ = (
-        UniqueConstraint("kind", "period"),
+        UniqueConstraint("kind", "period", "scope"),
         CheckConstraint("kind IN ('weekly', 'monthly')", name="kind_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
     period: Mapped[str] = mapped_column(String(10))  # 2026-W47 or 2026-11
+    # Whose bulletin: "" the whole city, else the bound zones' codes ("429901"); see scopes.py.
+    scope: Mapped[str] = mapped_column(String(200), default="", server_default="")
     data: Mapped[dict] = mapped_column(JSON)
     html: Mapped[str] = mapped_column(Text)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)

@@ -29,6 +29,7 @@ from ..extensions import db
 from ..findings.models import FindingItem
 from ..reports.models import Report
 from ..workflow.models import Case, CaseEvent
+from .elapsed import seconds_between
 
 # Cases that never were a real task for a unit: not counted as due, closed or overdue.
 NOT_COUNTED = ("rejected", "merged", "void")
@@ -366,6 +367,38 @@ def grid_figures(w: Window, where: ColumnElement[bool]) -> dict[int, dict[str, i
             if str(row.passed).lower() in ("0", "false"):
                 figures[row.grid_id]["check_failed"] += row.n
     return figures
+
+
+def grid_on_time(
+    w: Window, where: ColumnElement[bool], verify_seconds: float, check_seconds: float
+) -> dict[int, dict[str, int]]:
+    """Per grid: 核实 done within `verify_seconds` of the report (the case's creation), 核查
+    within `check_seconds` of the rectification it checks (the latest before it)."""
+    rectified = aliased(CaseEvent)
+    since_rectify = (
+        select(func.max(rectified.at))
+        .where(rectified.case_id == CaseEvent.case_id, rectified.action == "rectify")
+        .where(rectified.seq < CaseEvent.seq)
+        .scalar_subquery()
+    )
+    verify_ok = and_(
+        CaseEvent.action == "verify",
+        seconds_between(Case.created_at, CaseEvent.at) <= verify_seconds,
+    )
+    check_ok = and_(
+        CaseEvent.action == "check", seconds_between(since_rectify, CaseEvent.at) <= check_seconds
+    )
+    query = (
+        select(Case.grid_id, _count(verify_ok).label("verify"), _count(check_ok).label("check"))
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.action.in_(("verify", "check")), CaseEvent.at >= w.start)
+        .where(CaseEvent.at < w.end, where, Case.grid_id.is_not(None))
+        .group_by(Case.grid_id)
+    )
+    return {
+        row.grid_id: {"verified_on_time": int(row.verify), "checked_on_time": int(row.check)}
+        for row in db.session.execute(query)
+    }
 
 
 def reporter_figures(w: Window, where: ColumnElement[bool]) -> list[Any]:

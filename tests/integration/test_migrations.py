@@ -172,6 +172,42 @@ def _check_0011_findings(conn: Connection) -> None:
 CHECKS["0011"] = _check_0011_findings
 
 
+def _check_0012_bulletin_scope(conn: Connection) -> None:
+    """0012: bulletins get a scope ("" the city's); one per kind, period AND scope, so a
+    district's week and the city's same week both fit, and a second city one does not."""
+    columns = {c["name"]: c for c in inspect(conn).get_columns("bulletin")}
+    assert "scope" in columns and not columns["scope"]["nullable"]
+    account = conn.execute(text("SELECT id FROM account ORDER BY id LIMIT 1")).scalar_one()
+    row = {
+        "kind": "weekly",
+        "period": "2026-W47",
+        "data": "{}",
+        "html": "",
+        "pdf": b"",
+        "pdf_sha256": "0" * 64,
+        "published_at": datetime(2026, 11, 23),
+        "published_by_id": account,
+        "published_by_role": "admin",
+    }
+    names = ", ".join(row)
+    values = ", ".join(f":{k}" for k in row)
+    conn.execute(text(f"INSERT INTO bulletin ({names}) VALUES ({values})"), row)  # scope default
+    conn.execute(text(f"INSERT INTO bulletin ({names}, scope) VALUES ({values}, '429901')"), row)
+    scopes = conn.execute(text("SELECT scope FROM bulletin ORDER BY scope")).scalars().all()
+    assert scopes == ["", "429901"]
+    nested = conn.begin_nested()
+    try:
+        conn.execute(text(f"INSERT INTO bulletin ({names}) VALUES ({values})"), row)
+    except Exception:  # noqa: BLE001 (IntegrityError of either driver)
+        nested.rollback()
+    else:
+        raise AssertionError("a second city bulletin of the same week was accepted")
+    conn.execute(text("DELETE FROM bulletin"))
+
+
+CHECKS["0012"] = _check_0012_bulletin_scope
+
+
 def _decode(value):
     if isinstance(value, dict) and "$dt" in value:
         return datetime.fromisoformat(value["$dt"])
