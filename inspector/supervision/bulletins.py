@@ -71,6 +71,7 @@ def build(
     """The bulletin's numbers for the whole city, or for a district's cases (scopes.py)."""
     now = as_utc(now or utcnow())
     w, where = window(period, now), scope.where()
+    queries.analytic()
     with_family = where & (Category.id == Case.category_id)
     by_source = queries.reported(Case.source, w, where)
     families = queries.only(queries.case_figures(Category.family, [w], with_family))

@@ -101,6 +101,7 @@ def unit_tables(
 ) -> list[list[dict]]:
     """The unit table of each window in `ws` (consecutive), each figure one grouped query for
     all windows together: the yellow flag's replay of eight weeks costs one scan per figure."""
+    queries.analytic()
     units = _units()
     by_id = {u.id: u for u in units}
     by_code = {u.code: u for u in units}
@@ -159,6 +160,7 @@ def grid_stats(
     period: Period, actor: Actor, zone_code: str | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
     w, where = window(period, now), scope(actor, zone_code)
+    queries.analytic()
     figures = queries.grid_figures(w, where)
     hours = current_app.config
     on_time = queries.grid_on_time(
@@ -207,6 +209,7 @@ def category_stats(
     period: Period, actor: Actor, zone_code: str | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
     w, where = window(period, now), scope(actor, zone_code)
+    queries.analytic()
     categories = db.session.scalars(select(Category).order_by(Category.code)).all()
     counts = {c.id: dict.fromkeys(COUNTS + ("reported",), 0) for c in categories}
     for key, figures in queries.only(queries.case_figures(Case.category_id, [w], where)).items():
