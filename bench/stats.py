@@ -43,7 +43,12 @@ from inspector.grid.models import Zone  # noqa: E402
 from inspector.org.models import Unit  # noqa: E402
 from inspector.setup.demo import load_demo  # noqa: E402
 from inspector.supervision import bulletins, periods  # noqa: E402
-from inspector.supervision.indicators import unit_items, weights, window  # noqa: E402
+from inspector.supervision.indicators import (  # noqa: E402
+    unit_items,
+    unit_tables,
+    weights,
+    window,
+)
 from inspector.supervision.models import Bulletin  # noqa: E402
 from inspector.workflow.models import Case, CaseEvent  # noqa: E402
 
@@ -264,17 +269,33 @@ def run(name: str, url: str, n: int) -> None:
             )
             db.session.commit()
 
+        replayed = []  # the seven weeks before W47 the first bulletin's yellow flag replays
+        current = week
+        for _ in range(7):
+            current = periods.previous_week(current)
+            replayed.insert(0, window(current, now))
+
+        def replay_grouped() -> None:
+            unit_tables(replayed, true(), weights())
+
+        def replay_week_by_week() -> None:
+            """The replay as it was before: one unit table per week."""
+            for w in replayed:
+                unit_items(w, true(), weights())
+
         for label, fn in (
             ("baseline COUNT(*) of cases", baseline),
             ("unit indicators 2026-11", units),
+            ("flag replay W40-W46, week by week", replay_week_by_week),
+            ("flag replay W40-W46, grouped", replay_grouped),
             ("weekly bulletin JSON 2026-W47", bulletin),
         ):
             cold, best = timed(fn)
-            print(f"  {label:32s} cold {cold:6.2f} s   best of 3 {best:6.2f} s")
+            print(f"  {label:34s} cold {cold:6.2f} s   best of 3 {best:6.2f} s", flush=True)
         publish_previous_week()
         cold, best = timed(bulletin)
         label = "... with 2026-W46 published"
-        print(f"  {label:32s} cold {cold:6.2f} s   best of 3 {best:6.2f} s")
+        print(f"  {label:34s} cold {cold:6.2f} s   best of 3 {best:6.2f} s", flush=True)
         db.session.remove()
         db.engine.dispose()
 
