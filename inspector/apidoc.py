@@ -50,10 +50,12 @@ class CodeName(Answer):
     name = fields.String(required=True)
 
 
-def body_doc(schema: Any, content_type: str = "application/json") -> dict[str, Any]:
+def body_doc(schema: Any, *content_types: str) -> dict[str, Any]:
     """`@blp.doc(**body_doc(Schema))`: the request body of a view that reads it by hand (GeoJSON,
-    uploads), documented without `@blp.arguments` parsing it a second time."""
-    return {"requestBody": {"required": True, "content": {content_type: {"schema": schema}}}}
+    uploads), documented without `@blp.arguments` parsing it a second time. Content types:
+    JSON unless given."""
+    types = content_types or ("application/json",)
+    return {"requestBody": {"required": True, "content": {t: {"schema": schema} for t in types}}}
 
 
 def implied_errors(view: Callable, rule: Rule, method: str) -> list[int]:

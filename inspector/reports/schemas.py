@@ -24,6 +24,12 @@ class ReportWarning(Answer):
     message = fields.String()
 
 
+class Open311Contact(Answer):
+    email = fields.String(required=True, allow_none=True)
+    first_name = fields.String(required=True, allow_none=True)
+    last_name = fields.String(required=True, allow_none=True)
+
+
 class ReportOut(Answer):
     id = Int(required=True)
     client_id = fields.String(
@@ -46,6 +52,10 @@ class ReportOut(Answer):
     phone = fields.String(
         allow_none=True,
         metadata={"description": "仅有权查看的工作人员,见隐私规则 / staff the policy allows"},
+    )
+    contact = fields.Nested(
+        Open311Contact,
+        metadata={"description": "Open311 上报人的联系方式,与电话同样可见范围 / like phone"},
     )
     case = fields.Nested(ReportCase, required=True, allow_none=True)
     after_photos = fields.List(

@@ -54,6 +54,16 @@ class ActionArgs(Schema):
     version = Id(load_default=None)
 
 
+class ActionForm(ActionArgs):
+    """Documents the multipart form of an action: the fields plus `photo` files (read from
+    request.files by _action_input, never loaded through this schema)."""
+
+    photo = fields.List(
+        fields.Raw(metadata={"type": "string", "format": "binary"}),
+        metadata={"description": "现场照片 / on-site photos"},
+    )
+
+
 class CaseAnswer(CaseFull):
     """GET /cases/<id> and every action's answer: the case with the reports the caller sees."""
 
@@ -120,7 +130,8 @@ def _action_input() -> ActionInput:
     "an anonymous reporter rates or reopens with his tracking token; the table decides the rest"
 )
 @blp.arguments(CoordSysArgs, location="query", as_kwargs=True)
-@blp.doc(**body_doc(ActionArgs))  # read by _action_input (JSON or multipart with photos)
+@blp.doc(**body_doc(ActionArgs))  # read by _action_input: JSON, or multipart with photos
+@blp.doc(**body_doc(ActionForm, "multipart/form-data"))
 @blp.alt_response(200, schema=CaseAnswer, success=True)
 @blp.alt_response(409, "CONFLICT")
 @idempotent
