@@ -133,6 +133,7 @@ def _action_input() -> ActionInput:
 @blp.doc(**body_doc(ActionArgs))  # read by _action_input: JSON, or multipart with photos
 @blp.doc(**body_doc(ActionForm, "multipart/form-data"))
 @blp.alt_response(200, schema=CaseAnswer, success=True)
+@blp.alt_response(403, "FORBIDDEN")  # the transition table refuses this role now
 @blp.alt_response(409, "CONFLICT")
 @idempotent
 def act_on_case(case_id: int, action: str, coord_sys: str):
