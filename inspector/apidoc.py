@@ -51,6 +51,22 @@ class CodeName(Answer):
     name = fields.String(required=True)
 
 
+def answers_in(blp: Any, by_type: dict[str, Any], status: int = 200) -> Callable:
+    """A decorator documenting one answer per content type (`?format=json|html|pdf`, a photo's
+    image types): `@answers_in(blp, {"application/json": Out, "application/pdf": BINARY})`.
+    Documentation only, like every `alt_response`."""
+
+    def decorate(view: Callable) -> Callable:
+        for content_type, schema in by_type.items():
+            document = blp.alt_response(
+                status, schema=schema, content_type=content_type, success=True
+            )
+            view = document(view)
+        return view
+
+    return decorate
+
+
 def body_doc(schema: Any, *content_types: str) -> dict[str, Any]:
     """`@blp.doc(**body_doc(Schema))`: the request body of a view that reads it by hand (GeoJSON,
     uploads), documented without `@blp.arguments` parsing it a second time. Content types:

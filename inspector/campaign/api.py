@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from ..access.auth import require_roles
 from ..access.roles import ADMIN, DISPATCHER, SUPERVISOR
-from ..apidoc import HTML
+from ..apidoc import HTML, answers_in
 from ..errors import invalid
 from ..points.service import point_by_code
 from ..timeutil import parse_iso, utcnow
@@ -65,8 +65,7 @@ def points_board():
 @blp.route("/points/<string:code>/camera", methods=["GET"])
 @require_roles(*CAMPAIGN_ROLES)
 @blp.arguments(FormatArgs, location="query")
-@blp.alt_response(200, schema=CameraView, success=True)
-@blp.alt_response(200, schema=HTML, content_type="text/html", success=True)
+@answers_in(blp, {"application/json": CameraView, "text/html": HTML})
 def point_camera(args: dict, code: str):
     point = point_by_code(code)
     if not point.camera:

@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from ..access.auth import current_actor, require_roles
 from ..access.roles import ADMIN, DISPATCHER, SUPERVISOR
-from ..apidoc import BINARY, HTML
+from ..apidoc import BINARY, HTML, answers_in
 from ..errors import ApiError, not_found
 from ..extensions import db
 from ..timeutil import utcnow
@@ -39,19 +39,9 @@ class BatchArgs(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "html", "xlsx")))
 
 
-def _documents(schema: type[Schema]):  # noqa: ANN202 - a decorator
-    """?format=json|html|xlsx: one 200 per content type."""
-
-    def decorate(view):  # noqa: ANN001, ANN202
-        for content_type, body in (
-            ("application/json", schema),
-            ("text/html", HTML),
-            (XLSX_MIME, BINARY),
-        ):
-            view = blp.alt_response(200, schema=body, content_type=content_type, success=True)(view)
-        return view
-
-    return decorate
+def _documents(schema: type[Schema]) -> dict:
+    """?format=json|html|xlsx: the answer in each content type."""
+    return {"application/json": schema, "text/html": HTML, XLSX_MIME: BINARY}
 
 
 def _upload(name: str, required: bool) -> bytes | None:
@@ -89,7 +79,7 @@ def import_batch_view(form: dict):
 @blp.route("/findings/batches/<int:batch_id>", methods=["GET"])
 @require_roles(SUPERVISOR, ADMIN, DISPATCHER)
 @blp.arguments(BatchArgs, location="query")
-@_documents(BatchSummary)
+@answers_in(blp, _documents(BatchSummary))
 def get_batch(args: dict, batch_id: int):
     batch = db.session.get(FindingBatch, batch_id)
     if batch is None:
@@ -142,7 +132,7 @@ def create_campaign_view(args: dict):
 @blp.route("/campaigns/<int:campaign_id>/report", methods=["GET"])
 @require_roles(SUPERVISOR, ADMIN, DISPATCHER)
 @blp.arguments(BatchArgs, location="query")
-@_documents(CampaignReport)
+@answers_in(blp, _documents(CampaignReport))
 def campaign_report_view(args: dict, campaign_id: int):
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:

@@ -8,7 +8,7 @@ from flask import current_app, redirect, request, send_file
 from flask_smorest import Blueprint
 
 from ..access.auth import current_actor, public
-from ..apidoc import BINARY
+from ..apidoc import BINARY, answers_in
 from ..errors import ApiError, not_found
 from ..extensions import db
 from . import urls
@@ -48,18 +48,15 @@ def _photo_for(photo_id: int, variant: str) -> Photo:
 def _answers(*content_types: str):  # noqa: ANN202 - a decorator
     """The photo views' answers: the bytes, or a redirect to the object store, or 304; 401
     without a token or signature, 403 for a bad or expired signature."""
+    image = answers_in(blp, dict.fromkeys(content_types, BINARY))
+    moved = blp.alt_response(302, description="对象存储的临时地址 / presigned URL", success=True)
+    same = blp.alt_response(304, description="未修改 / not modified (ETag)", success=True)
+    refused = (blp.alt_response(401, "UNAUTHORIZED"), blp.alt_response(403, "FORBIDDEN"))
 
     def decorate(view):  # noqa: ANN001, ANN202
-        for content_type in content_types:
-            view = blp.alt_response(200, schema=BINARY, content_type=content_type, success=True)(
-                view
-            )
-        view = blp.alt_response(
-            302, description="对象存储的临时地址 / presigned object-store URL", success=True
-        )(view)
-        view = blp.alt_response(304, description="未修改 / not modified (ETag)", success=True)(view)
-        view = blp.alt_response(401, "UNAUTHORIZED")(view)
-        return blp.alt_response(403, "FORBIDDEN")(view)
+        for document in (image, moved, same, *refused):
+            view = document(view)
+        return view
 
     return decorate
 

@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from ..access.auth import current_actor, require_roles
 from ..access.roles import ADMIN, DISPATCHER, STAFF_ROLES, SUPERVISOR, UNIT_STAFF
-from ..apidoc import BINARY, CSV, HTML
+from ..apidoc import BINARY, CSV, HTML, answers_in
 from ..errors import invalid
 from ..grid.schemas import FeatureCollection
 from ..workflow.models import STATUSES
@@ -112,15 +112,8 @@ def get_rankings(args: dict):
     return rankings(period_or_422(periods.week, args["week"]), current_actor())
 
 
-def _bulletin_answers(view):  # noqa: ANN001, ANN202 - a decorator
-    """?format=json|html|pdf: one 200 per content type."""
-    for content_type, body in (
-        ("application/json", BulletinOut),
-        ("text/html", HTML),
-        ("application/pdf", BINARY),
-    ):
-        view = blp.alt_response(200, schema=body, content_type=content_type, success=True)(view)
-    return view
+# ?format=json|html|pdf: the bulletin in each content type.
+BULLETIN_TYPES = {"application/json": BulletinOut, "text/html": HTML, "application/pdf": BINARY}
 
 
 def _document(kind: str, period: periods.Period, fmt: str):  # noqa: ANN202
@@ -137,7 +130,7 @@ def _document(kind: str, period: periods.Period, fmt: str):  # noqa: ANN202
 @blp.route("/bulletins/weekly", methods=["GET"])
 @require_roles(*UNIT_READERS)
 @blp.arguments(WeeklyArgs, location="query")
-@_bulletin_answers
+@answers_in(blp, BULLETIN_TYPES)
 def weekly_bulletin(args: dict):
     """周通报 as JSON, printable A4 HTML or PDF; the frozen one once published."""
     return _document("weekly", period_or_422(periods.week, args["week"]), args["format"])
@@ -146,7 +139,7 @@ def weekly_bulletin(args: dict):
 @blp.route("/bulletins/monthly", methods=["GET"])
 @require_roles(*UNIT_READERS)
 @blp.arguments(MonthlyArgs, location="query")
-@_bulletin_answers
+@answers_in(blp, BULLETIN_TYPES)
 def monthly_bulletin(args: dict):
     """月总结 as JSON, printable A4 HTML or PDF; the frozen one once published."""
     return _document("monthly", period_or_422(periods.month, args["month"]), args["format"])
