@@ -1,0 +1,57 @@
+"""有奖举报 over HTTP: one's own ledger, staff's view of a person's ledger, the monthly board."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..access.auth import current_actor, public, require_roles
+from ..access.limits import rate_limited
+from ..access.roles import ADMIN, DISPATCHER, ROLES, SUPERVISOR
+from ..errors import invalid
+from ..pagination import PageArgs
+from ..schemas import Int
+from ..supervision.periods import PeriodError
+from ..supervision.periods import month as parse_month
+from ..timeutil import utcnow
+from . import rules
+from .service import account_ledger, leaderboard, ledger
+
+blp = Blueprint("rewards", __name__, description="有奖举报 / Rewards for tips")
+
+# The command centre answers residents' questions about their points; supervision audits them.
+LEDGER_READERS = (DISPATCHER, SUPERVISOR, ADMIN)
+
+
+@blp.route("/rewards/me", methods=["GET"])
+@blp.route("/rewards/mine", methods=["GET"])
+@require_roles(*ROLES)
+@blp.arguments(PageArgs, location="query")
+def my_rewards(args: dict):
+    """api.md `/rewards/me`; `/rewards/mine` is the same answer."""
+    return ledger(current_actor().account_id, args, utcnow())
+
+
+@blp.route("/rewards/accounts/<string:username>", methods=["GET"])
+@require_roles(*LEDGER_READERS)
+@blp.arguments(PageArgs, location="query")
+def account_rewards(args: dict, username: str):
+    return account_ledger(username, current_actor(), args, utcnow())
+
+
+class BoardArgs(Schema):
+    month = fields.String(load_default=None, validate=validate.Length(max=7))
+    limit = Int(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+@blp.route("/rewards/leaderboard", methods=["GET"])
+@public("有奖举报 results are announced (公示): names and phones masked, no ids")
+@rate_limited("public")
+@blp.arguments(BoardArgs, location="query")
+def reward_leaderboard(args: dict):
+    month = args["month"] or rules.china_month(utcnow())
+    try:
+        parse_month(month)
+    except PeriodError as exc:
+        raise invalid(str(exc), field="month") from exc
+    return leaderboard(month, args["limit"])
