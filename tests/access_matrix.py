@@ -327,6 +327,8 @@ ROWS: list[Row] = [
     Row("GET", "/rewards/mine", ANY),
     Row("GET", "/rewards/accounts/resident", frozenset({DISPATCHER, SUPERVISOR, ADMIN})),
     Row("GET", "/rewards/leaderboard?month=2026-11", PUBLIC),
+    Row("GET", "/rewards/payout.csv?month=2026-11", ONLY_ADMIN),
+    Row("GET", "/rewards/payout.xlsx?month=2026-11", ONLY_ADMIN),
     Row("GET", "/public/exposure/photos/999999.jpg", PUBLIC, served=404),
     # photos (bearer requests; signed URLs are tested in test_photos_api)
     Row("GET", "/photos/{photo_id}/display.jpg", PUBLIC, expect=_PHOTO_SEEN),

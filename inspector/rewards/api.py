@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -14,7 +15,7 @@ from ..schemas import Int
 from ..supervision.periods import PeriodError
 from ..supervision.periods import month as parse_month
 from ..timeutil import utcnow
-from . import rules
+from . import payout, rules
 from .service import account_ledger, leaderboard, ledger
 
 blp = Blueprint("rewards", __name__, description="有奖举报 / Rewards for tips")
@@ -44,14 +45,47 @@ class BoardArgs(Schema):
     limit = Int(load_default=50, validate=validate.Range(min=1, max=200))
 
 
+def _month(text: str | None) -> str:
+    """`YYYY-MM` (China calendar); none given: this month. 422 when written wrongly."""
+    month = text or rules.china_month(utcnow())
+    try:
+        parse_month(month)
+    except PeriodError as exc:
+        raise invalid(str(exc), field="month") from exc
+    return month
+
+
 @blp.route("/rewards/leaderboard", methods=["GET"])
 @public("有奖举报 results are announced (公示): names and phones masked, no ids")
 @rate_limited("public")
 @blp.arguments(BoardArgs, location="query")
 def reward_leaderboard(args: dict):
-    month = args["month"] or rules.china_month(utcnow())
-    try:
-        parse_month(month)
-    except PeriodError as exc:
-        raise invalid(str(exc), field="month") from exc
-    return leaderboard(month, args["limit"])
+    return leaderboard(_month(args["month"]), args["limit"])
+
+
+class PayoutArgs(Schema):
+    month = fields.String(required=True, validate=validate.Length(max=7))
+
+
+def _attachment(month: str, ext: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="rewards-{month}.{ext}"'}
+
+
+@blp.route("/rewards/payout.csv", methods=["GET"])
+@require_roles(ADMIN)
+@blp.arguments(PayoutArgs, location="query")
+def payout_csv(args: dict):
+    """发放清单: whole names and phones, so admins only."""
+    month = _month(args["month"])
+    body = payout.as_csv(payout.payout_rows(month))
+    return Response(body, mimetype="text/csv", headers=_attachment(month, "csv"))
+
+
+@blp.route("/rewards/payout.xlsx", methods=["GET"])
+@require_roles(ADMIN)
+@blp.arguments(PayoutArgs, location="query")
+def payout_xlsx(args: dict):
+    month = _month(args["month"])
+    body = payout.as_xlsx(payout.payout_rows(month), month)
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers=_attachment(month, "xlsx"))

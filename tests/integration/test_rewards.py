@@ -7,11 +7,13 @@ expected figure below is worked out by hand from those numbers.
 
 from __future__ import annotations
 
+import csv
 import io
 import random
 import uuid
 from datetime import UTC, datetime
 
+from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
@@ -352,6 +354,26 @@ def test_ledger_api_and_leaderboard_masking_ties_and_order(demo_app):
         ],
     }
     assert client.get("/api/v1/rewards/leaderboard?month=2026-12").get_json()["items"] == []
+
+    # The payout list (admins only): whole names and phones, the board's order and ranks.
+    expected_rows = [
+        ["排名", "账号", "姓名", "电话", "角色", "立案奖励次数", "本月积分"],
+        ["1", "lb_x", "张三丰", "13812345678", "市民", "2", "30"],
+        ["2", "lb_y", "李四", "139-0000-1111", "市民", "1", "15"],
+        ["2", "lb_z", "王五", "13700002222", "志愿者", "1", "15"],
+        ["4", "lb_w", "赵六", "", "市民", "1", "10"],
+    ]
+    as_csv = client.get("/api/v1/rewards/payout.csv?month=2026-11", headers=headers["admin"])
+    assert as_csv.status_code == 200 and as_csv.data.startswith("\ufeff".encode())
+    assert list(csv.reader(io.StringIO(as_csv.data.decode("utf-8-sig")))) == expected_rows
+    as_xlsx = client.get("/api/v1/rewards/payout.xlsx?month=2026-11", headers=headers["admin"])
+    sheet = load_workbook(io.BytesIO(as_xlsx.data)).active
+    cells = [
+        ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+    ]
+    assert cells == expected_rows
+    denied = client.get("/api/v1/rewards/payout.csv?month=2026-11", headers=headers["dispatcher"])
+    assert denied.status_code == 403
     bad = client.get("/api/v1/rewards/leaderboard?month=2026-13")
     assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "invalid_input"
 
@@ -377,3 +399,30 @@ def test_ledger_api_and_leaderboard_masking_ties_and_order(demo_app):
     assert refused.status_code == 403
     missing = client.get("/api/v1/rewards/accounts/nobody", headers=headers["dispatcher"])
     assert missing.status_code == 404
+
+
+def test_ledger_lines_commit_and_roll_back_with_the_filing(demo_app):
+    """No line is committed on its own: rolled back as http.py rolls back an answer >= 400, the
+    filing and its lines go together; filed over HTTP, both are there."""
+    client = demo_app.test_client()
+    with demo_app.app_context():
+        city = City()
+        who = city.person("rt_a")
+        case = city.tip(who, PLACE, china("2026-11-10 09:00"))
+        case_id = case.id
+        headers = {name: _token(name) for name in ("rt_a", "dispatcher")}
+        db.session.commit()
+        city.file(case, china("2026-11-10 10:00"))
+        assert lines(who) == [("filed", 10), ("first_reporter_bonus", 5)]
+        db.session.rollback()
+        assert db.session.get(Case, case_id).status == "verifying" and lines(who) == []
+
+    filed = client.post(f"/api/v1/cases/{case_id}/file", json={}, headers=headers["dispatcher"])
+    assert filed.status_code == 200, filed.get_json()
+    mine = client.get("/api/v1/rewards/me", headers=headers["rt_a"]).get_json()
+    assert mine["balance"] == 15
+    assert [(i["code"], i["points"], i["case_id"]) for i in mine["items"]] == [
+        ("first_reporter_bonus", 5, case_id),
+        ("filed", 10, case_id),
+    ]
+    assert mine["this_month"]["points"] == 15 and mine["this_month"]["cap"] == 200
