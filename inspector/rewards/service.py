@@ -69,19 +69,18 @@ def on_case_acted(case: Case, event: CaseEvent, actor: Actor, **_: Any) -> None:
 
 
 def decide_filing(case: Case, now: datetime) -> list[RewardEntry]:
-    """The reward of a case just filed: the first report of the problem (earliest in the case)
-    is judged by the rules; later reports in it (merged in before filing) get a 0-point
-    `denied_duplicate` line. Returns the lines written."""
-    reports = sorted(case.reports, key=lambda r: (as_utc(r.created_at), r.id))
-    if not reports or case.category is None:
+    """The reward of a case just filed. Reports merged in earlier were settled by their merge
+    (`denied_merged`); of the rest, the earliest earning one (the report that opened the case)
+    is judged by the rules, any other gets a 0-point `denied_duplicate`. Returns the lines."""
+    if case.category is None:
         return []
-    first, later = reports[0], reports[1:]
-    lines = []
-    for report in later:
-        if _earning(report) and not _has_lines(report):
-            lines.append(_line("denied_duplicate", 0, case, _tip(report), now, number=case.number))
-    if _earning(first) and not _has_lines(first):
-        lines += _judge(case, first, now)
+    reports = sorted(case.reports, key=lambda r: (as_utc(r.created_at), r.id))
+    open_tips = [r for r in reports if _earning(r) and not _has_lines(r)]
+    if not open_tips:
+        return []
+    lines = _judge(case, open_tips[0], now)
+    for report in open_tips[1:]:
+        lines.append(_line("denied_duplicate", 0, case, _tip(report), now, number=case.number))
     db.session.flush()
     return lines
 

@@ -426,3 +426,27 @@ def test_ledger_lines_commit_and_roll_back_with_the_filing(demo_app):
         ("filed", 10, case_id),
     ]
     assert mine["this_month"]["points"] == 15 and mine["this_month"]["cap"] == 200
+
+
+def test_merged_before_filing_the_opener_of_the_surviving_case_is_judged(demo_app):
+    """c's earlier case is merged into d's (the wrong way round) before anyone filed: c's tip
+    is settled by the merge (0), d's report opened the surviving case and is judged (10 + 5:
+    the case it was linked to is now part of it). An anonymous opener has nobody to pay, and
+    a merged-in resident stays at 0."""
+    with demo_app.app_context():
+        city = City()
+        c, d, f = city.person("rm_c"), city.person("rm_d"), city.person("rm_f")
+        case_c = city.tip(c, PLACE, china("2026-11-10 09:00"))
+        case_d = city.tip(d, north(PLACE, 10), china("2026-11-10 09:30"))
+        assert case_d.duplicate_of_id == case_c.id
+        city.act(case_c, "merge", china("2026-11-10 10:00"), into=case_d.id)
+        city.file(case_d, china("2026-11-10 10:05"))
+        assert lines(c) == [("denied_merged", 0)]
+        assert lines(d) == [("filed", 10), ("first_reporter_bonus", 5)]
+
+        elsewhere = grid_center(COMMUNITY + "019")
+        case_anon = city.tip(ANONYMOUS, elsewhere, china("2026-11-11 09:00"))
+        case_f = city.tip(f, elsewhere, china("2026-11-11 09:10"))
+        city.act(case_f, "merge", china("2026-11-11 10:00"), into=case_anon.id)
+        city.file(case_anon, china("2026-11-11 10:05"))
+        assert lines(f) == [("denied_merged", 0)]
