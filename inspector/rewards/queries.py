@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import selectinload
 
 from ..access.models import Account
 from ..extensions import db
 from .models import RewardEntry
 from .rules import Standing
+
+
+def not_taken_back() -> ColumnElement[bool]:
+    """Lines no reversal names: a paid line stays paid until a negative line reverses it."""
+    reversed_ids = select(RewardEntry.reverses_id).where(RewardEntry.reverses_id.is_not(None))
+    return RewardEntry.id.not_in(reversed_ids)
 
 
 def lines_of(account_id: int) -> Select:
@@ -34,12 +40,7 @@ def totals(account_id: int, month: str) -> tuple[int, int]:
 
 def standings(month: str) -> list[Standing]:
     """Everyone with a line in `month`: net points, tips paid and not taken back, last line."""
-    reversed_ids = select(RewardEntry.reverses_id).where(RewardEntry.reverses_id.is_not(None))
-    paid_tip = and_(
-        RewardEntry.code == "filed",
-        RewardEntry.points > 0,
-        RewardEntry.id.not_in(reversed_ids),
-    )
+    paid_tip = and_(RewardEntry.code == "filed", RewardEntry.points > 0, not_taken_back())
     rows = db.session.execute(
         select(
             RewardEntry.account_id,

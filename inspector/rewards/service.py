@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app
@@ -179,25 +179,19 @@ def _earlier_copy(report: Report) -> tuple[Photo, Case | None] | None:
     return None
 
 
-def _paid_filings():  # noqa: ANN202 - a Select of the `filed` lines not taken back
-    reversed_ids = select(RewardEntry.reverses_id).where(RewardEntry.reverses_id.is_not(None))
-    return select(RewardEntry).where(
-        RewardEntry.code == "filed",
-        RewardEntry.points > 0,
-        RewardEntry.id.not_in(reversed_ids),
-    )
-
-
 def _slot_holder(
-    category_id: int,
-    day: Any,
-    place: tuple[float, float],
-    radius_m: float,  # noqa: ANN401
+    category_id: int, day: date, place: tuple[float, float], radius_m: float
 ) -> RewardEntry | None:
     """The paid tip of this category on this China day within `radius_m` of `place`, if any."""
     rows = db.session.scalars(
-        _paid_filings()
-        .where(RewardEntry.category_id == category_id, RewardEntry.day == day)
+        select(RewardEntry)
+        .where(
+            RewardEntry.code == "filed",
+            RewardEntry.points > 0,
+            queries.not_taken_back(),
+            RewardEntry.category_id == category_id,
+            RewardEntry.day == day,
+        )
         .order_by(RewardEntry.id)
     )
     for row in rows:
@@ -247,7 +241,7 @@ def _line(
     now: datetime,
     *,
     category_id: int | None = None,
-    day: Any = None,  # noqa: ANN401
+    day: date | None = None,
     lat: float | None = None,
     lon: float | None = None,
     month: str | None = None,
@@ -291,13 +285,7 @@ def end_case(case: Case, event: CaseEvent) -> list[RewardEntry]:
     lines = []
     paid = db.session.scalars(
         select(RewardEntry)
-        .where(
-            RewardEntry.case_id == case.id,
-            RewardEntry.points > 0,
-            RewardEntry.id.not_in(
-                select(RewardEntry.reverses_id).where(RewardEntry.reverses_id.is_not(None))
-            ),
-        )
+        .where(RewardEntry.case_id == case.id, RewardEntry.points > 0, queries.not_taken_back())
         .order_by(RewardEntry.id)
     ).all()
     for entry in paid:
