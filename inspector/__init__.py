@@ -62,6 +62,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     jobs.init_app(app)  # after security's hooks: runs first, so only the answer's fate decides
     cli.init_app(app)
     sla.init_app(app)  # checks OFFICE_HOURS at start-up
+    from .rewards import service as rewards
+
+    rewards.init_app(app)  # checks INSPECTOR_REWARD_* at start-up; reacts to case actions
     from .supervision.formulas import Weights
 
     # a bad weight fails at start, not in a bulletin
@@ -81,6 +84,7 @@ def _blueprints() -> list:
     from .photos.api import blp as photos_blp
     from .points.api import blp as points_blp
     from .reports.api import blp as reports_blp
+    from .rewards.api import blp as rewards_blp
     from .routing.api import blp as routing_blp
     from .sla.api import blp as notifications_blp
     from .supervision.api import blp as supervision_blp
@@ -101,6 +105,7 @@ def _blueprints() -> list:
         notifications_blp,
         findings_blp,
         exposure_blp,
+        rewards_blp,
         supervision_blp,
     ]
 

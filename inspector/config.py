@@ -60,6 +60,13 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     # 12345 import: JSON objects overriding the default column headers and mapping category texts.
     "HOTLINE_COLUMNS": ("", str),
     "HOTLINE_CATEGORIES": ("", str),
+    # 有奖举报 (inspector/rewards/rules.py): points per filed tip ("10", or per family/category
+    # "default=10,component=15,0601=20"), first-reporter bonus, monthly cap per person, and the
+    # radius of "the same place" for one reward per place x category x day.
+    "REWARD_POINTS": ("10", str),
+    "REWARD_FIRST_BONUS": (5, int),
+    "REWARD_MONTHLY_CAP": (200, int),
+    "REWARD_RADIUS_M": (50.0, float),
     "PASSWORD_PROFILE": ("rfc9106-low-memory", str),
     "PROXY_COUNT": (0, int),
     "LIMIT_LOGIN_IP": ("30/minute;300/hour", str),

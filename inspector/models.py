@@ -11,6 +11,7 @@ from .photos.models import Photo
 from .points.models import EvaluationPoint
 from .reports.models import Report
 from .revisions import Revision
+from .rewards.models import RewardClaim, RewardEntry
 from .routing.models import RoutingRule
 from .sla.models import CalendarDay, CalendarYear, Notification, NotificationRead
 from .supervision.models import Bulletin
@@ -40,6 +41,8 @@ __all__ = [
     "Photo",
     "Report",
     "Revision",
+    "RewardClaim",
+    "RewardEntry",
     "RoutingRule",
     "Unit",
     "Zone",

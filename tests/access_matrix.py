@@ -321,6 +321,14 @@ ROWS: list[Row] = [
     Row("GET", "/campaigns/999999/report", frozenset({SUPERVISOR, ADMIN, DISPATCHER}), served=404),
     Row("POST", "/cases/{case_id}/expose", frozenset({SUPERVISOR}), {"note": "曝光"}),
     Row("GET", "/public/exposure", PUBLIC),
+    # 有奖举报: one's own ledger (any account; staff simply have none), staff's view of a
+    # person's ledger, and the public monthly board (masked names and phones)
+    Row("GET", "/rewards/me", ANY),
+    Row("GET", "/rewards/mine", ANY),
+    Row("GET", "/rewards/accounts/resident", frozenset({DISPATCHER, SUPERVISOR, ADMIN})),
+    Row("GET", "/rewards/leaderboard?month=2026-11", PUBLIC),
+    Row("GET", "/rewards/payout.csv?month=2026-11", ONLY_ADMIN),
+    Row("GET", "/rewards/payout.xlsx?month=2026-11", ONLY_ADMIN),
     Row("GET", "/public/exposure/photos/999999.jpg", PUBLIC, served=404),
     # photos (bearer requests; signed URLs are tested in test_photos_api)
     Row("GET", "/photos/{photo_id}/display.jpg", PUBLIC, expect=_PHOTO_SEEN),

@@ -22,3 +22,23 @@ def public_position(lat: float, lon: float, cell_m: float = PUBLIC_CELL_M) -> tu
     dlon = cell_m / (_M_PER_DEG_LAT * max(math.cos(math.radians(lat_c)), 1e-6))
     lon_c = (math.floor(lon / dlon) + 0.5) * dlon
     return round(lat_c, 6), round(lon_c, 6)
+
+
+def mask_name(name: str | None) -> str:
+    """张三丰 -> 张**, for public lists of reporters (never the whole name or the phone)."""
+    if not name:
+        return "匿名"
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """13812345678 -> 138****5678 (the usual 公示 form: carrier prefix and last four); a short
+    number keeps its last two digits only. Anything but digits (and a +86) is dropped first."""
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    if len(digits) == 13 and digits.startswith("86"):  # +86 country code
+        digits = digits[2:]
+    if not digits:
+        return None
+    if len(digits) >= 11:
+        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    return "*" * max(len(digits) - 2, 1) + digits[-2:]

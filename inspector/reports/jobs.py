@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from ..errors import ApiError
 from ..extensions import db
+from ..photos.models import Photo
 from ..photos.service import case_of, ensure_derivatives, same_picture
 from ..timeutil import as_utc
 from .models import Report
@@ -46,15 +48,11 @@ def flag_reused_photos(report: Report) -> list[dict]:
     known = {w.get("case_id") for w in report.warnings or [] if w.get("code") == "photo_reused"}
     added = []
     for photo in report.photos:
-        made = as_utc(photo.created_at)
-        for other in same_picture(photo):
-            other_case = case_of(other)
+        for other, other_case in copies(photo):
             if other_case is None or other_case.id in (case.id, *known):
                 continue
             if other_case.merged_into_id == case.id or case.merged_into_id == other_case.id:
                 continue  # the same problem, already joined
-            if abs(as_utc(other.created_at) - made) > REUSE_WINDOW:
-                continue
             known.add(other_case.id)
             added.append(
                 {
@@ -70,3 +68,15 @@ def flag_reused_photos(report: Report) -> list[dict]:
         report.warnings = [*(report.warnings or []), *added]  # a new list: JSON change is seen
         db.session.flush()
     return added
+
+
+def copies(photo: Photo) -> list[tuple[Photo, Any]]:
+    """Other photo rows showing the same picture, taken into the system within `REUSE_WINDOW`
+    of this one, each with its case (None when it has none). The one test of re-use: the
+    dispatcher's warning above and the rewards' `denied_reused_photo` both ask here."""
+    made = as_utc(photo.created_at)
+    return [
+        (other, case_of(other))
+        for other in same_picture(photo)
+        if abs(as_utc(other.created_at) - made) <= REUSE_WINDOW
+    ]

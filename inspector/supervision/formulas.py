@@ -106,10 +106,3 @@ def order(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
             str(i[key]),
         ),
     )
-
-
-def mask_name(name: str | None) -> str:
-    """张三丰 -> 张**, for public lists of reporters (never the whole name or the phone)."""
-    if not name:
-        return "匿名"
-    return name[0] + "*" * max(len(name) - 1, 1)

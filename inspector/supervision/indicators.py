@@ -11,6 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..access.actor import Actor
 from ..access.models import Account
+from ..access.privacy import mask_name
 from ..access.roles import ROLE_NAMES_ZH, UNIT_STAFF
 from ..categories.models import FAMILIES, Category
 from ..errors import ApiError
@@ -21,7 +22,7 @@ from ..timeutil import as_utc, utcnow
 from ..workflow.models import Case
 from ..workflow.queries import in_zones, visible_cases
 from . import queries
-from .formulas import Weights, mask_name, order, rank, rate, score
+from .formulas import Weights, order, rank, rate, score
 from .periods import Period
 
 COUNTS = (

@@ -28,7 +28,7 @@ from ..org.service import unit_by_code
 from ..photos.service import Upload, inspect_uploads, store_uploads
 from ..routing.service import route
 from .models import Case
-from .signals import request_escalation, start_due_period
+from .signals import case_acted, request_escalation, start_due_period
 from .states import ACTION_ZH, OPEN, REPORTER, TransitionError, check
 from .timeline import append_event
 
@@ -110,8 +110,11 @@ def perform(case: Case, actor: Actor, action: str, data: ActionInput, now: datet
     outcome = handler(case, actor, data, now) or {}
     case.status = outcome.pop("to", transition.target or before)
     photos = outcome.pop("photos", [])
-    append_event(case, actor, action, before, case.status, data.note, outcome, photos, at=now)
+    event = append_event(
+        case, actor, action, before, case.status, data.note, outcome, photos, at=now
+    )
     db.session.flush()
+    case_acted.send(case, event=event, actor=actor)
     return case
 
 

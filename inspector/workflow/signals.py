@@ -3,7 +3,8 @@
 The workflow sits below the SLA: it does not know how due times are counted or who is told of a
 督办. It announces that a due period starts (dispatch, rework, reopen, approved extension) or
 that a supervisor asks for 督办, and the SLA (sla/service.py) connects to these signals. The
-receiver's answer is the data the workflow writes into the timeline event.
+receiver's answer is the data the workflow writes into the timeline event. After each action
+it announces the event it wrote (`case_acted`), which the rewards (有奖举报) react to.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ due_period_started = _signals.signal("due-period-started")
 #: sender: the case; kwargs: now. The receiver raises the 督办 level, notifies, and answers the
 #: `escalate` event's data.
 escalation_requested = _signals.signal("escalation-requested")
+
+#: sender: the case; kwargs: event (the CaseEvent just written), actor. Sent by `perform` after
+#: every case action, inside the request's transaction: receivers (rewards/service.py) add
+#: their rows to the same unit of work, so they commit or roll back with the action itself.
+#: Any number of receivers; their answers are ignored.
+case_acted = _signals.signal("case-acted")
 
 
 def _sole_answer(signal: NamedSignal, case: Case, **kwargs: Any) -> Any:  # noqa: ANN401

@@ -206,6 +206,27 @@ def _check_0012_bulletin_scope(conn: Connection) -> None:
 
 
 CHECKS["0012"] = _check_0012_bulletin_scope
+def _check_0014_rewards(conn: Connection) -> None:
+    """0014: the reward ledger starts empty (no retroactive points for the 5 old cases, one of
+    them a volunteer's tip), and a line can be written against an old case and report."""
+    for table in ("reward_entry", "reward_claim"):
+        assert conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one() == 0
+    case_id, report_id, account_id = conn.execute(
+        text("SELECT case_id, id, reporter_id FROM report WHERE source = 'volunteer'")
+    ).one()
+    assert (case_id, report_id, account_id) == (5, 5, 6)
+    conn.execute(
+        text(
+            "INSERT INTO reward_entry (account_id, points, code, reason, case_id, report_id,"
+            " month, detail, at) VALUES (6, 10, 'filed', '测试', 5, 5, '2026-11', '{}', :at)"
+        ),
+        {"at": datetime(2026, 11, 28, 9)},
+    )
+    assert conn.execute(text("SELECT SUM(points) FROM reward_entry")).scalar_one() == 10
+    conn.rollback()  # written and taken back: the next revision counts rows again
+
+
+CHECKS["0014"] = _check_0014_rewards
 
 
 def _decode(value):

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
+from inspector.access.privacy import mask_name
 from inspector.supervision import periods
-from inspector.supervision.formulas import Weights, mask_name, rank, rate, score
+from inspector.supervision.formulas import Weights, rank, rate, score
 from inspector.supervision.rankings import flag_transfers, red_black
 
 DEFAULT = Weights.parse("on_time_rate=50,closing_rate=30,rework_rate=20,escalated=1")
