@@ -1,7 +1,7 @@
 """有奖举报: the reward ledger and its claim rows
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0012
 Create Date: 2026-11-28 17:30:00
 
 New tables only: no existing row changes. Rewards start with this revision: cases filed before

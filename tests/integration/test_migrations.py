@@ -206,6 +206,8 @@ def _check_0012_bulletin_scope(conn: Connection) -> None:
 
 
 CHECKS["0012"] = _check_0012_bulletin_scope
+
+
 def _check_0014_rewards(conn: Connection) -> None:
     """0014: the reward ledger starts empty (no retroactive points for the 5 old cases, one of
     them a volunteer's tip), and a line can be written against an old case and report."""
