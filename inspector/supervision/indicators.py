@@ -23,6 +23,7 @@ from ..workflow.queries import in_zones, visible_cases
 from . import queries
 from .formulas import Weights, mask_name, order, rank, rate, score
 from .periods import Period
+from .takeovers import add_takeover_figures
 
 COUNTS = (
     "dispatched",
@@ -109,6 +110,7 @@ def unit_items(w: queries.Window, where: ColumnElement[bool], wts: Weights) -> l
                 "score": score(rates, c, wts),
             }
         )
+    add_takeover_figures(items, w, where)
     rank(items, minimum_due())
     return order(items, "unit_code")
 
