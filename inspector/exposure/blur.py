@@ -87,7 +87,7 @@ def _colour_plates(rgb: np.ndarray) -> list[Box]:
             x, y, w, h = cv2.boundingRect(contour)
             if h == 0 or not 2.2 <= w / h <= 5.0:
                 continue
-            if not area * 0.0004 <= w * h <= area * 0.03:
+            if not area * 0.0003 <= w * h <= area * 0.08:  # from far away to a close-up
                 continue
             if cv2.contourArea(contour) < 0.6 * w * h:  # a filled rectangle, not a stripe
                 continue
