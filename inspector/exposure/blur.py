@@ -6,9 +6,9 @@ Pure: bytes and marks in, bytes out.
 Detectors (OpenCV's Haar cascades, shipped in `cv2.data.haarcascades`): frontal faces, profile
 faces looking either way (the picture is also searched mirrored), and plates with the cascade
 trained on Russian plates, which finds the same white/black rectangular shape of many countries.
-Chinese plates (blue with white characters, yellow, green for new-energy cars) are also searched
-by colour: a compact, saturated blue/yellow/green rectangle about 3.1:1 wide. Limits, said
-plainly: Haar cascades miss faces turned more than ~45° away, covered or smaller than
+Chinese plates (blue with white characters, or yellow) are also searched by colour: a solid,
+saturated blue or yellow rectangle about 3.1:1 wide; green new-energy plates (a pale gradient)
+are not covered yet. Limits, said plainly: Haar cascades miss faces turned more than ~45° away, covered or smaller than
 MIN_FACE_SHARE of the shorter side, and plates seen at a steep angle, dirty or very small; the
 colour search also blurs some blue or yellow signs (harmless on a public page). That is why a
 light blur covers the whole picture too and why a supervisor can mark what the detectors missed.
@@ -71,14 +71,14 @@ def _run(name: str, gray: np.ndarray, min_side: int, neighbours: int) -> list[tu
 
 
 def _colour_plates(rgb: np.ndarray) -> list[Box]:
-    """Blue, yellow and green plate-shaped rectangles (Chinese plates: 440 x 140 mm)."""
+    """Blue and yellow plate-shaped rectangles (Chinese plates: 440 x 140 mm)."""
     import cv2
 
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
     height, width = rgb.shape[:2]
     area = height * width
     boxes = []
-    # OpenCV hue is 0-179: yellow ~15-35, green ~35-85, blue ~100-125.
+    # OpenCV hue is 0-179: yellow ~15-35, blue ~100-125.
     for low, high in (((100, 120, 70), (125, 255, 255)), ((15, 120, 100), (35, 255, 255))):
         mask = cv2.inRange(hsv, np.array(low), np.array(high))
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 9), np.uint8))

@@ -1,7 +1,7 @@
 """逾期上交下一级: the tick passes a long-overdue case to its subdistrict's office (街道办).
 
 Office hours are 08:30-12:00 and 13:30-17:30; 2025-11-12 is a Wednesday with no holiday near.
-The demo grid 429901001001007 lies in subdistrict 429901001 (鼓楼街道), whose unit is
+The demo grid 429901001001007 lies in subdistrict 429901001 (解放街道), whose unit is
 jd-429901001; category 0101 (占道经营) has a limit of 2 working hours.
 """
 
@@ -71,7 +71,7 @@ def test_hours_past_due_pass_the_case_to_the_subdistrict(demo_app):
         first = tick(cn("2025-11-13T10:59"))
         assert (first["escalated"], first["taken_over"]) == (1, 0)
         assert db.session.get(Case, case_id).unit.code == "zfj"
-        # 24 h past due: passed to 鼓楼街道办事处, 2 working hours from Thursday 11:00:
+        # 24 h past due: passed to 解放街道办事处, 2 working hours from Thursday 11:00:
         # 11:00-12:00 (1 h), then 13:30-14:30 (1 h) -> due 14:30.
         second = tick(cn("2025-11-13T11:00"))
         assert second["taken_over"] == 1 and second["escalated"] == 0
