@@ -51,3 +51,8 @@ class PositionArgs(CoordSysArgs):
             value = data.get(key)
             if value is not None and value != value:  # NaN
                 raise ValidationError("不是有效数字 / not a number", key)
+
+
+# 逾期上交下一级 settings of a category or a findings batch (sla/takeover.py); absent: none.
+TAKEOVER_ESCALATIONS = Int(load_default=None, allow_none=True, validate=validate.Range(1, 100))
+TAKEOVER_HOURS = Int(load_default=None, allow_none=True, validate=validate.Range(1, 24 * 365))

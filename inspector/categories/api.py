@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..access.auth import public, require_roles
 from ..access.roles import ADMIN
 from ..pagination import PageArgs, page_of, paginate
-from ..schemas import Int
+from ..schemas import TAKEOVER_ESCALATIONS, TAKEOVER_HOURS, Int
 from .models import FAMILIES, TIME_UNITS, Category
 from .schemas import CategoryOut
 from .service import category_json, upsert_category
@@ -31,6 +31,8 @@ class CategoryArgs(Schema):
     default_unit_code = fields.String(load_default=None)
     filing_condition = fields.String(load_default=None)
     closing_condition = fields.String(load_default=None)
+    takeover_after_escalations = TAKEOVER_ESCALATIONS
+    takeover_after_hours = TAKEOVER_HOURS
 
 
 @blp.route("/categories", methods=["POST"])

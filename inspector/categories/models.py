@@ -30,5 +30,10 @@ class Category(db.Model):
     filing_condition: Mapped[str | None] = mapped_column(Text)
     closing_condition: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
+    # 逾期上交下一级 ("到期后不拆的,由所在镇、街道负责整治"): an overdue case passes to the unit of its
+    # subdistrict after this many 督办 of its current unit, or this many hours past due (NULL: never).
+    # A findings batch's own settings win over these (sla/takeover.py).
+    takeover_after_escalations: Mapped[int | None] = mapped_column()
+    takeover_after_hours: Mapped[int | None] = mapped_column()
 
     default_unit = relationship("Unit")

@@ -19,6 +19,8 @@ def upsert_category(
     name_en: str | None = None,
     filing_condition: str | None = None,
     closing_condition: str | None = None,
+    takeover_after_escalations: int | None = None,
+    takeover_after_hours: int | None = None,
 ) -> Category:
     if family not in FAMILIES:
         raise invalid(
@@ -45,6 +47,9 @@ def upsert_category(
     cat.default_unit = owner
     cat.filing_condition = filing_condition or cat.filing_condition
     cat.closing_condition = closing_condition or cat.closing_condition
+    # Replaced like the default unit: the posted category is the whole setting.
+    cat.takeover_after_escalations = takeover_after_escalations
+    cat.takeover_after_hours = takeover_after_hours
     db.session.flush()
     return cat
 
@@ -68,4 +73,6 @@ def category_json(cat: Category) -> dict:
         "default_unit_code": cat.default_unit.code if cat.default_unit else None,
         "filing_condition": cat.filing_condition,
         "closing_condition": cat.closing_condition,
+        "takeover_after_escalations": cat.takeover_after_escalations,
+        "takeover_after_hours": cat.takeover_after_hours,
     }

@@ -13,18 +13,37 @@ from ..access.limits import rate_limited
 from ..access.roles import SUPERVISOR
 from ..apidoc import BINARY
 from ..pagination import PageArgs, page_of, paginate
+from ..schemas import Id
 from ..timeutil import utcnow
 from ..workflow.models import Case
 from ..workflow.service import load_case
+from .lagging import lagging_units
 from .models import CaseExposure
 from .schemas import ExposureOut
-from .service import expose, exposed_photo, exposure_json
+from .service import BlurArea, expose, exposed_photo, exposure_json, marks_json
 
 blp = Blueprint("exposure", __name__, description="曝光台 / Public exposure")
 
 
+_FRACTION = validate.Range(min=0, max=1)
+
+
+class BlurAreaArgs(Schema):
+    """A rectangle of one photo to blur, in fractions of the picture (0..1) from its top left."""
+
+    photo_id = Id(required=True)
+    x = fields.Float(required=True, validate=_FRACTION, allow_nan=False)
+    y = fields.Float(required=True, validate=_FRACTION, allow_nan=False)
+    width = fields.Float(required=True, validate=validate.Range(0, 1, min_inclusive=False))
+    height = fields.Float(required=True, validate=validate.Range(0, 1, min_inclusive=False))
+
+
 class ExposeArgs(Schema):
     note = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    # Given: replaces every mark of the case ([] removes them); absent: marks stay as they are.
+    blur_areas = fields.List(
+        fields.Nested(BlurAreaArgs), load_default=None, validate=validate.Length(max=200)
+    )
 
 
 @blp.route("/cases/<int:case_id>/expose", methods=["POST"])
@@ -34,7 +53,15 @@ class ExposeArgs(Schema):
 @blp.alt_response(409, "CONFLICT")
 def expose_case(args: dict, case_id: int):
     case = load_case(case_id, current_actor())
-    return exposure_json(expose(case, current_actor(), args["note"].strip(), utcnow()))
+    areas = args["blur_areas"]
+    exposure = expose(
+        case,
+        current_actor(),
+        args["note"].strip(),
+        utcnow(),
+        [BlurArea(**a) for a in areas] if areas is not None else None,
+    )
+    return {**exposure_json(exposure), "blur_areas": marks_json(exposure)}
 
 
 @blp.route("/public/exposure", methods=["GET"])
@@ -47,7 +74,8 @@ def list_exposure(args: dict):
         selectinload(CaseExposure.case).selectinload(Case.reports),
         selectinload(CaseExposure.case).selectinload(Case.events),
     )
-    return paginate(query, CaseExposure.id, args, exposure_json)
+    page = paginate(query, CaseExposure.id, args, exposure_json)
+    return {**page, "lagging_units": lagging_units()}
 
 
 @blp.route("/public/exposure/photos/<int:photo_id>.jpg", methods=["GET"])
@@ -56,9 +84,9 @@ def list_exposure(args: dict):
 @blp.alt_response(200, schema=BINARY, content_type="image/jpeg", success=True)
 @blp.alt_response(304, description="未修改 / not modified (ETag)", success=True)
 def blurred_photo(photo_id: int):
-    photo, stream = exposed_photo(photo_id)
+    photo, name, stream = exposed_photo(photo_id)
     response = send_file(
-        stream, mimetype="image/jpeg", etag=f"{photo.sha256}-blurred", conditional=True
+        stream, mimetype="image/jpeg", etag=f"{photo.sha256}-{name}", conditional=True
     )
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import JSON, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dbtypes import UTCDateTime
@@ -21,5 +21,8 @@ class CaseExposure(db.Model):
     note: Mapped[str] = mapped_column(Text)
     exposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     exposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Areas the supervisor marked to blur, on top of the detector's faces and plates:
+    # {"<photo id>": [[x, y, width, height], ...]} in fractions of the picture (0..1).
+    blur_marks: Mapped[dict | None] = mapped_column(JSON)
 
     case = relationship("Case")

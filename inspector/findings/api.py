@@ -1,7 +1,9 @@
-"""POST /findings/batches (import a 问题清单), GET /findings/batches/<id>[?format=json|html|xlsx];
-POST /campaigns, GET /campaigns/<id>/report[?format=] (专项整治)."""
+"""POST /findings/batches (import a 问题清单), GET /findings/batches/<id>[?format=json|html|
+xlsx|pdf]; POST /campaigns, GET /campaigns/<id>/report[?format=] (专项整治)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from flask import Response, request
 from flask_smorest import Blueprint
@@ -11,8 +13,10 @@ from marshmallow import Schema, fields, validate
 from ..access.auth import current_actor, require_roles
 from ..access.roles import ADMIN, DISPATCHER, SUPERVISOR
 from ..apidoc import BINARY, HTML, answers_in
+from ..documents import PDF_MIME, render_pdf
 from ..errors import ApiError, not_found
 from ..extensions import db
+from ..schemas import TAKEOVER_ESCALATIONS, TAKEOVER_HOURS
 from ..timeutil import utcnow
 from .campaigns import CampaignInput, campaign_report, create_campaign, report_table
 from .documents import XLSX_MIME, page_html, table_html, workbook
@@ -30,18 +34,45 @@ class BatchForm(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     source = fields.String(required=True, validate=validate.OneOf(tuple(BATCH_SOURCES)))
     due_date = fields.Date(load_default=None)
+    takeover_after_escalations = TAKEOVER_ESCALATIONS
+    takeover_after_hours = TAKEOVER_HOURS
     # The files arrive in request.files; these fields only document them in OpenAPI.
     file = _FILE
     photos = _FILE
 
 
+FORMATS = ("json", "html", "xlsx", "pdf")
+
+
 class BatchArgs(Schema):
-    format = fields.String(load_default="json", validate=validate.OneOf(("json", "html", "xlsx")))
+    format = fields.String(load_default="json", validate=validate.OneOf(FORMATS))
+
+
+def _document(
+    fmt: str,
+    name: str,
+    data: dict,
+    html: Callable[[bool], str],
+    sheets: Callable[[], bytes],
+):  # noqa: ANN202 - a JSON body or a Response
+    """One report in the format asked: the JSON itself, the printable page, the workbook, or
+    the page as PDF (`html(True)`: photos inlined, since the renderer fetches nothing)."""
+    if fmt == "html":
+        return Response(html(False), mimetype="text/html")
+    if fmt == "xlsx":
+        disposition = f'attachment; filename="{name}.xlsx"'
+        return Response(sheets(), mimetype=XLSX_MIME, headers={"Content-Disposition": disposition})
+    if fmt == "pdf":
+        disposition = f'inline; filename="{name}.pdf"'
+        return Response(
+            render_pdf(html(True)), mimetype=PDF_MIME, headers={"Content-Disposition": disposition}
+        )
+    return data
 
 
 def _documents(schema: type[Schema]) -> dict:
-    """?format=json|html|xlsx: the answer in each content type."""
-    return {"application/json": schema, "text/html": HTML, XLSX_MIME: BINARY}
+    """?format=json|html|xlsx|pdf: the answer in each content type."""
+    return {"application/json": schema, "text/html": HTML, XLSX_MIME: BINARY, PDF_MIME: BINARY}
 
 
 def _upload(name: str, required: bool) -> bytes | None:
@@ -62,7 +93,13 @@ def _upload(name: str, required: bool) -> bytes | None:
 @blp.alt_response(200, schema=BatchImported, success=True)
 @blp.alt_response(413, "REQUEST_ENTITY_TOO_LARGE")
 def import_batch_view(form: dict):
-    meta = BatchMeta(form["name"].strip(), form["source"], form["due_date"])
+    meta = BatchMeta(
+        form["name"].strip(),
+        form["source"],
+        form["due_date"],
+        form["takeover_after_escalations"],
+        form["takeover_after_hours"],
+    )
     result = import_batch(
         current_actor(), meta, _upload("file", True), _upload("photos", False), utcnow()
     )
@@ -85,15 +122,13 @@ def get_batch(args: dict, batch_id: int):
     if batch is None:
         raise not_found("问题清单 / Findings batch")
     summary = batch_summary(batch, current_actor(), utcnow())
-    if args["format"] == "html":
-        return Response(summary_html(summary), mimetype="text/html")
-    if args["format"] == "xlsx":
-        return Response(
-            summary_xlsx(summary),
-            mimetype=XLSX_MIME,
-            headers={"Content-Disposition": f'attachment; filename="batch-{batch.id}.xlsx"'},
-        )
-    return summary
+    return _document(
+        args["format"],
+        f"batch-{batch.id}",
+        summary,
+        lambda embed: summary_html(summary, embed),
+        lambda: summary_xlsx(summary),
+    )
 
 
 _CODES = fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list)
@@ -139,16 +174,11 @@ def campaign_report_view(args: dict, campaign_id: int):
         raise not_found("专项整治 / Campaign")
     report = campaign_report(campaign, current_actor(), utcnow())
     head, rows = report_table(report)
-    if args["format"] == "html":
-        title = f"专项整治:{report['name']}({report['from']} 至 {report['to']})"
-        return Response(
-            page_html(title, f"<h1>{escape(title)}</h1>" + table_html(head, rows)),
-            mimetype="text/html",
-        )
-    if args["format"] == "xlsx":
-        return Response(
-            workbook([("专项整治", head, rows)]),
-            mimetype=XLSX_MIME,
-            headers={"Content-Disposition": f'attachment; filename="campaign-{campaign.id}.xlsx"'},
-        )
-    return report
+    title = f"专项整治:{report['name']}({report['from']} 至 {report['to']})"
+    return _document(
+        args["format"],
+        f"campaign-{campaign.id}",
+        report,
+        lambda _embed: page_html(title, f"<h1>{escape(title)}</h1>" + table_html(head, rows)),
+        lambda: workbook([("专项整治", head, rows)]),
+    )

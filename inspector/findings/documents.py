@@ -7,6 +7,16 @@ from collections.abc import Sequence
 
 from markupsafe import escape
 
+from ..documents import FONT_FAMILY
+
+# A4 for print and PDF; photos never split across pages.
+_STYLE = (
+    "@page { size: A4 landscape; margin: 12mm; }"
+    f"body {{ font-family: {FONT_FAMILY}; font-size: 9pt; }}"
+    "table { border-collapse: collapse; } th, td { padding: 1mm 1.5mm; vertical-align: top; }"
+    "tr { page-break-inside: avoid; } img { margin: 0.5mm; }"
+)
+
 
 def table_html(head: Sequence[str], rows: Sequence[Sequence]) -> str:
     """An escaped HTML table; None shows as an empty cell."""
@@ -24,7 +34,7 @@ def table_html(head: Sequence[str], rows: Sequence[Sequence]) -> str:
 def page_html(title: str, body: str) -> str:
     return (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title></head><body>{body}</body></html>"
+        f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>{body}</body></html>"
     )
 
 

@@ -47,6 +47,9 @@ class BatchMeta:
     name: str
     source: str
     due_date: date | None = None
+    # 逾期上交下一级 for this batch's cases (sla/takeover.py); None: the category's setting.
+    takeover_after_escalations: int | None = None
+    takeover_after_hours: int | None = None
 
 
 @dataclass
@@ -267,6 +270,8 @@ def _write(actor: Actor, meta: BatchMeta, rows: list[Row], now: datetime) -> Imp
         )
         db.session.add(batch)
     batch.due_date = meta.due_date
+    batch.takeover_after_escalations = meta.takeover_after_escalations
+    batch.takeover_after_hours = meta.takeover_after_hours
     batch.updated_at = now
     db.session.flush()
     existing = {

@@ -44,6 +44,9 @@ class FindingBatch(db.Model):
     source: Mapped[str] = mapped_column(String(20))
     # 整改期限 of the whole list (Asia/Shanghai calendar date, inclusive).
     due_date: Mapped[date | None] = mapped_column(Date)
+    # 逾期上交下一级 for the batch's cases; when either is set they replace the category's.
+    takeover_after_escalations: Mapped[int | None] = mapped_column()
+    takeover_after_hours: Mapped[int | None] = mapped_column()
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,6 +9,7 @@ another unit than the one that rectifies. Only cases the caller may see are coun
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -20,7 +21,9 @@ from sqlalchemy.orm import selectinload
 from ..access.actor import Actor
 from ..extensions import db
 from ..org.models import Unit
-from ..photos.service import signed_url
+from ..photos.models import Photo
+from ..photos.service import ensure_derivatives, signed_url, storage
+from ..photos.storage import derived_key
 from ..timeutil import CHINA, as_utc, iso_local
 from ..workflow.models import Case
 from ..workflow.queries import visible_cases
@@ -130,6 +133,8 @@ def _item_json(item: FindingItem, due: datetime | None, now: datetime) -> dict[s
         "overdue": is_overdue(case, due, now),
         "before_photos": [signed_url(p, "thumb") for p in before],
         "after_photos": [signed_url(p, "thumb") for p in after],
+        "before_photo_ids": [p.id for p in before],
+        "after_photo_ids": [p.id for p in after],
     }
 
 
@@ -176,16 +181,29 @@ def _item_cells(i: dict) -> list:
     ]
 
 
-def summary_html(summary: dict) -> str:
-    """A printable page: units, then items with before/after photos side by side."""
+def embedded_thumb(photo_id: int) -> str:
+    """A thumbnail from storage as a data: URI, so a PDF carries its photos inside it."""
+    photo = db.session.get(Photo, photo_id)
+    ensure_derivatives(photo)
+    data = storage().read(derived_key(photo.sha256, "thumb"))
+    return "data:image/jpeg;base64," + base64.b64encode(data).decode()
 
-    def imgs(urls: list[str]) -> str:
-        return "".join(f'<img src="{escape(u)}" alt="" width="160">' for u in urls) or "—"
+
+def summary_html(summary: dict, embed: bool = False) -> str:
+    """A printable page: units, then items with before/after photos side by side. `embed`: the
+    photos inlined from storage (for the PDF, which fetches nothing), else their signed links."""
+
+    def imgs(item: dict, when: str) -> str:
+        if embed:
+            sources = [embedded_thumb(i) for i in item[f"{when}_photo_ids"]]
+        else:
+            sources = item[f"{when}_photos"]
+        return "".join(f'<img src="{escape(u)}" alt="" width="160">' for u in sources) or "—"
 
     items = "".join(
         "<tr>"
         + "".join(f"<td>{escape('' if c is None else c)}</td>" for c in _item_cells(i))
-        + f"<td>{imgs(i['before_photos'])}</td><td>{imgs(i['after_photos'])}</td></tr>"
+        + f"<td>{imgs(i, 'before')}</td><td>{imgs(i, 'after')}</td></tr>"
         for i in summary["items"]
     )
     head = "".join(f"<th>{h}</th>" for h in (*_ITEM_HEAD, "整改前", "整改后"))

@@ -58,6 +58,7 @@ def zone_features() -> list[dict]:
                     "subdistrict",
                     _box(dcol, si * n, 2 * n, n),
                     district["code"],
+                    f"jd-{scode}",  # the 街道办: takes over long-overdue cases (sla/takeover.py)
                 )
             )
             for ci, (part, cname) in enumerate(sub["communities"]):

@@ -32,8 +32,9 @@ def tick_command(now: str | None) -> None:
     click.echo(
         f"检查 {summary['checked']} 件,预警 {summary['warned']} 件,"
         f"督办 {summary['supervised']} 件,挂牌督办 {summary['publicly_supervised']} 件,"
+        f"上交街道 {summary['taken_over']} 件,"
         f"跳过 {summary['skipped']} 件 / checked {summary['checked']}, warned {summary['warned']}, "
-        f"escalated {summary['escalated']}, skipped (changed concurrently) {summary['skipped']}"
+        f"escalated {summary['escalated']}, taken over {summary['taken_over']}, skipped (changed concurrently) {summary['skipped']}"
     )
     if summary.get("schedule_missing_year"):
         year = summary["schedule_missing_year"]

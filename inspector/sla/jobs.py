@@ -17,11 +17,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import limit_store, lockout
 from ..access.idempotency import purge_idempotency_records
+from ..errors import ApiError
 from ..extensions import db
 from ..timeutil import as_utc, utcnow
 from ..workflow.models import Case
 from ..workflow.states import CLOCK_RUNNING
-from . import schedule
+from . import schedule, takeover
 from .service import escalate_case, office_hours, warn_case, warning_due
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,25 @@ def _candidates(now: datetime) -> tuple[int, list[int]]:
     return len(rows), todo
 
 
+def _take_over(now: datetime, summary: dict[str, int]) -> None:
+    """逾期上交下一级 first: a case passed to its subdistrict gets a new due time, so the
+    escalation pass below no longer sees it overdue. One transaction per case."""
+    for case_id in takeover.candidates(now):
+        try:
+            case = db.session.get(Case, case_id)
+            done = bool(case) and takeover.take_over(case, now)
+            db.session.commit()
+        except (StaleDataError, IntegrityError, OperationalError, ApiError) as exc:
+            db.session.rollback()  # claim() lost the race: ApiError 409 before anything written
+            summary["skipped"] += 1
+            log.info("tick: takeover of case %s skipped (%s)", case_id, type(exc).__name__)
+            continue
+        summary["taken_over"] += done
+
+
 def tick(now: datetime | None = None) -> dict[str, int]:
-    """The periodic job: escalate overdue cases, warn those close to due. Commits per case.
+    """The periodic job: pass long-overdue cases to the next tier, escalate overdue cases,
+    warn those close to due. Commits per case.
 
     The job owns its transactions (as the request owner does for views): one short one per case,
     so that a lost race (another host's tick, a dispatcher's action) skips just that case.
@@ -60,7 +78,9 @@ def tick(now: datetime | None = None) -> dict[str, int]:
         "supervised": 0,
         "publicly_supervised": 0,
         "skipped": 0,
+        "taken_over": 0,
     }
+    _take_over(now, summary)
     summary["checked"], todo = _candidates(now)
     for case_id in todo:
         try:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ..access.actor import Actor
 from ..access.roles import ROLE_NAMES_ZH
 from ..categories.models import FAMILIES, Category
+from ..documents import render_pdf
 from ..errors import ApiError
 from ..extensions import db
 from ..grid.models import Zone
@@ -234,12 +235,6 @@ def render_html(data: dict[str, Any]) -> str:
         "districts": charts.cases_by_district(data["by_district"]),
     }
     return _env.get_template("bulletin.html").render(b=data, charts=images, counts=COUNTS)
-
-
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # imported late: pango loads only when a PDF is asked for
-
-    return HTML(string=html).write_pdf()
 
 
 def document(kind: str, period: Period, fmt: str, scope: Scope = CITY) -> tuple[Any, str | None]:

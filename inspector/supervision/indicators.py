@@ -24,6 +24,7 @@ from ..workflow.queries import in_zones, visible_cases
 from . import queries
 from .formulas import Weights, order, rank, rate, score
 from .periods import Period
+from .takeovers import add_takeover_figures
 
 COUNTS = (
     "dispatched",
@@ -115,7 +116,7 @@ def unit_tables(
             for name, n in figures.items():
                 row[name] = row.get(name, 0) + n
     tables = []
-    for table in counts:
+    for window, table in zip(ws, counts, strict=True):
         items = []
         for unit in units:
             c = table[unit.id]
@@ -130,6 +131,7 @@ def unit_tables(
                     "score": score(rates, c, wts),
                 }
             )
+        add_takeover_figures(items, window, where)
         rank(items, minimum_due())
         tables.append(order(items, "unit_code"))
     return tables

@@ -38,3 +38,10 @@ def last_published_week(before: str) -> tuple[str, list[dict]] | None:
     if bulletin is None:
         return None
     return bulletin.period, bulletin.data.get("yellow_flag_history", [])
+
+
+def latest_published(kind: str) -> Bulletin | None:
+    """The most recent published bulletin of a kind (the 曝光台 names its bottom units)."""
+    return db.session.scalar(
+        select(Bulletin).where(Bulletin.kind == kind).order_by(Bulletin.period.desc()).limit(1)
+    )

@@ -155,6 +155,9 @@ def replay(events: Sequence[CaseEvent]) -> Expected:
         action = e.action
         if action == "report" and e.to_status == "filed" or action == "file":
             exp.filed_at = at
+        elif action == "takeover":  # 逾期上交下一级 (sla/takeover.py): a new unit and clock
+            exp.unit_code, exp.unit_known = data.get("unit_code"), True
+            exp.dispatched_at = at
         elif action == "dispatch":
             exp.unit_code, exp.unit_known = data.get("unit_code"), True
             exp.dispatched_at, exp.filed_at = at, exp.filed_at or at

@@ -57,6 +57,7 @@ ACTION_ZH = {
     "reschedule": "节假日安排调整到期时间",
     "hotline-update": "12345工单重新导入更新",
     "callback": "12345回访",
+    "takeover": "逾期上交街道接手",
 }
 
 REPORTER = "reporter"  # pseudo-role: the account (or tracking token) that reported the case

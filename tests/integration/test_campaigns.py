@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from inspector.timeutil import CHINA, utcnow
 
@@ -68,6 +69,12 @@ def test_campaign_counts_cases_in_its_area_and_categories(demo_client):
     assert rows[1][:5] == ("综合执法局", "zfj", 2, 1, 1) and rows[-1][0] == "合计"
     html = c.get(f"/api/v1/campaigns/{campaign_id}/report?format=html", headers=auth(c, "admin"))
     assert "鼓楼社区占道经营专项整治" in html.get_data(as_text=True)
+    pdf = c.get(f"/api/v1/campaigns/{campaign_id}/report?format=pdf", headers=auth(c, "admin"))
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    flat = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    flat = flat.replace(" ", "").replace("\n", "")
+    # 综合执法局: 2 found, 1 closed, 1 on time, 1 open, 0 overdue, 0 recurrences, 0.5, 0.5.
+    assert "鼓楼社区占道经营专项整治" in flat and "综合执法局zfj2111000.50.5" in flat
 
     # A campaign that ended yesterday sees today's cases as "after".
     earlier = c.post(

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
+from pypdf import PdfReader
 
 from inspector.cli import audit_cli
 from inspector.extensions import db
@@ -188,12 +189,28 @@ def test_findings_list_imported_walked_to_closing_and_reported(demo_client, demo
 
     html = c.get(f"/api/v1/findings/batches/{batch_id}?format=html", headers=auth(c, "admin"))
     assert html.mimetype == "text/html" and "农贸市场门口道路不洁" in html.get_data(as_text=True)
+    assert html.get_data(as_text=True).count("<img ") == 3  # a.jpg, b.jpg; the 整改 photo
     xlsx = c.get(f"/api/v1/findings/batches/{batch_id}?format=xlsx", headers=auth(c, "admin"))
     sheet = load_workbook(io.BytesIO(xlsx.data)).worksheets[0]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0][:3] == ["责任单位", "单位编码", "问题数"]
     assert [r[1] for r in rows[1:]] == ["hwc", "sjj", "sq-429901001001", "zfj"]
     assert rows[2][7] == 3
+
+    # The same page as PDF, photos inside it: item 1 has a.jpg and b.jpg before and the one
+    # 整改 photo after; items 2 and 3 have none. a.jpg and the 整改 photo are the same sample
+    # scene (only their EXIF differs, which thumbnails drop), so the PDF holds 2 distinct images.
+    pdf = c.get(f"/api/v1/findings/batches/{batch_id}?format=pdf", headers=auth(c, "admin"))
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(pdf.data))
+    flat = "".join(p.extract_text() for p in reader.pages).replace(" ", "").replace("\n", "")
+    assert "问题清单:2026年11月省级暗访" in flat and "共3个问题" in flat
+    # 综合执法局: 1 item, 0 open, 0 awaiting check, 1 closed, 1 overdue, 0.0 marks lost.
+    assert "综合执法局zfj100110.0" in flat
+    assert "市监局sjj110013.0" in flat  # 1 item, 1 open, 0, 0, 1 overdue, 3.0 marks lost
+    assert sum(len(page.images) for page in reader.pages) == 2
+    missing = c.get("/api/v1/findings/batches/999999?format=pdf", headers=auth(c, "admin"))
+    assert missing.status_code == 404
 
     with demo_app.app_context():
         result = CliRunner().invoke(audit_cli, ["verify"], obj=None, standalone_mode=False)

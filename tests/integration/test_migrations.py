@@ -231,6 +231,26 @@ def _check_0014_rewards(conn: Connection) -> None:
 CHECKS["0014"] = _check_0014_rewards
 
 
+def _check_0015_takeover(conn: Connection) -> None:
+    """0015 adds takeover settings (NULL: no takeover) to every category and batch, and an empty
+    blur_marks to exposures; existing categories keep their time limits."""
+    rows = conn.execute(
+        text(
+            "SELECT code, time_limit_value, takeover_after_escalations, takeover_after_hours "
+            "FROM category ORDER BY code"
+        )
+    ).all()
+    assert len(rows) == 21  # the categories in tests/migration_data/0001.json
+    assert {(r.takeover_after_escalations, r.takeover_after_hours) for r in rows} == {(None, None)}
+    assert all(r.time_limit_value > 0 for r in rows)
+    columns = {c["name"] for c in inspect(conn).get_columns("finding_batch")}
+    assert {"takeover_after_escalations", "takeover_after_hours"} <= columns
+    assert "blur_marks" in {c["name"] for c in inspect(conn).get_columns("case_exposure")}
+
+
+CHECKS["0015"] = _check_0015_takeover
+
+
 def _decode(value):
     if isinstance(value, dict) and "$dt" in value:
         return datetime.fromisoformat(value["$dt"])
