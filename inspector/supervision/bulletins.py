@@ -19,6 +19,7 @@ from ..categories.models import FAMILIES, Category
 from ..errors import ApiError
 from ..extensions import db
 from ..grid.models import Zone
+from ..pdf import render_pdf
 from ..timeutil import as_utc, iso_local, utcnow
 from ..workflow.models import SOURCES, Case
 from . import charts, queries
@@ -221,12 +222,6 @@ def render_html(data: dict[str, Any]) -> str:
         "districts": charts.cases_by_district(data["by_district"]),
     }
     return _env.get_template("bulletin.html").render(b=data, charts=images, counts=COUNTS)
-
-
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # imported late: pango loads only when a PDF is asked for
-
-    return HTML(string=html).write_pdf()
 
 
 def document(kind: str, period: Period, fmt: str) -> tuple[Any, str | None]:

@@ -1,0 +1,139 @@
+"""Patrols (巡查) over HTTP: plans, the day's patrols, on-site check-ins, missed patrols."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..access.auth import current_actor, require_roles
+from ..access.roles import ADMIN, GRID_WORKER, SUPERVISOR, VOLUNTEER
+from ..grid.coords import SYSTEMS, to_wgs84
+from ..pagination import PageArgs, paginate
+from ..schemas import Id, Int, form_or_json
+from ..timeutil import utcnow
+from .models import FREQUENCIES, PatrolPlan
+from .present import check_in_json, plan_json, slot_json
+from .schedule import china_day
+from .service import (
+    CheckInInput,
+    PlanInput,
+    check_in,
+    create_plan,
+    day_slots,
+    load_plan,
+    missed_slots,
+    plans_query,
+)
+
+blp = Blueprint("patrols", __name__, description="巡查计划 / Patrol plans")
+
+PLANNERS = (SUPERVISOR, ADMIN)
+ASSIGNEES = (GRID_WORKER, VOLUNTEER)
+READERS = PLANNERS + ASSIGNEES
+
+
+class PlanArgs(Schema):
+    point_code = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
+    zone_code = fields.String(load_default=None, validate=validate.Length(min=1, max=20))
+    assignee = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    every = fields.String(required=True, validate=validate.OneOf(FREQUENCIES))
+    weekday = Int(load_default=None, validate=validate.Range(min=1, max=7))
+    start_date = fields.Date(load_default=None)
+    end_date = fields.Date(load_default=None)
+    working_days_only = fields.Boolean(load_default=False)
+    note = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+@blp.route("/patrol-plans", methods=["POST"])
+@require_roles(*PLANNERS)
+@blp.arguments(PlanArgs)
+def create_patrol_plan(args: dict):
+    plan = create_plan(current_actor(), PlanInput(**args), utcnow())
+    return plan_json(plan), 201
+
+
+class PlanListArgs(PageArgs):
+    assignee = fields.String(load_default=None, validate=validate.Length(max=80))
+
+
+@blp.route("/patrol-plans", methods=["GET"])
+@require_roles(*READERS)
+@blp.arguments(PlanListArgs, location="query")
+def list_patrol_plans(args: dict):
+    query = plans_query(current_actor(), args["assignee"])
+    return paginate(query, PatrolPlan.id, args, plan_json)
+
+
+class DayArgs(Schema):
+    date = fields.Date(load_default=None)
+    due = fields.String(load_default=None, validate=validate.OneOf(("today",)))
+
+
+@blp.route("/patrols", methods=["GET"])
+@require_roles(*READERS)
+@blp.arguments(DayArgs, location="query")
+def list_patrols(args: dict):
+    """The patrols of a day (default today, China time): due, done, missed or upcoming."""
+    now = utcnow()
+    day = args["date"] or china_day(now)
+    states = day_slots(current_actor(), day)
+    return {"date": day.isoformat(), "items": [slot_json(s, now) for s in states]}
+
+
+class MissedArgs(Schema):
+    start = fields.Date(load_default=None, data_key="from")
+    end = fields.Date(load_default=None, data_key="to")
+
+
+@blp.route("/patrols/missed", methods=["GET"])
+@require_roles(*READERS)
+@blp.arguments(MissedArgs, location="query")
+def list_missed(args: dict):
+    """Slots that ended without a check-in, in [from, to] (default: the last 7 days)."""
+    now = utcnow()
+    last: date = args["end"] or china_day(now)
+    first: date = args["start"] or last - timedelta(days=6)
+    states = missed_slots(current_actor(), first, last, now)
+    return {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "items": [slot_json(s, now) for s in states],
+    }
+
+
+class CheckInArgs(Schema):
+    lat = fields.Float(load_default=None, validate=validate.Range(min=-90, max=90))
+    lon = fields.Float(load_default=None, validate=validate.Range(min=-180, max=180))
+    coord_sys = fields.String(load_default="wgs84", validate=validate.OneOf(SYSTEMS))
+    problem = fields.Boolean(load_default=False)
+    report_id = Id(load_default=None)
+    note = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+def _check_in_input() -> CheckInInput:
+    """Multipart (`photo` files and fields; booleans as true/false), or JSON without photos
+    (answered with the clear 422 `photo_required`)."""
+    data, files = form_or_json(CheckInArgs())
+    device = None
+    if data["lat"] is not None and data["lon"] is not None:
+        device = to_wgs84(data["lat"], data["lon"], data["coord_sys"])
+    return CheckInInput(
+        files=files,
+        device=device,
+        problem=data["problem"],
+        report_id=data["report_id"],
+        note=data["note"],
+    )
+
+
+@blp.route("/patrols/<int:plan_id>/check-in", methods=["POST"])
+@require_roles(*ASSIGNEES)
+def patrol_check_in(plan_id: int):
+    """巡查打卡: photos taken on site now; the same place and time checks as 整改 photos."""
+    actor = current_actor()
+    data = _check_in_input()
+    plan = load_plan(plan_id, actor)
+    record = check_in(plan, actor, data, utcnow())
+    return check_in_json(record), 201
