@@ -8,7 +8,6 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..access.auth import current_actor, require_roles
-from ..access.roles import ADMIN, GRID_WORKER, SUPERVISOR, VOLUNTEER
 from ..grid.coords import SYSTEMS, to_wgs84
 from ..pagination import PageArgs, paginate
 from ..schemas import Id, Int, form_or_json
@@ -17,6 +16,8 @@ from .models import FREQUENCIES, PatrolPlan
 from .present import check_in_json, plan_json, slot_json
 from .schedule import china_day
 from .service import (
+    ASSIGNEE_ROLES,
+    PLANNER_ROLES,
     CheckInInput,
     PlanInput,
     check_in,
@@ -29,8 +30,8 @@ from .service import (
 
 blp = Blueprint("patrols", __name__, description="巡查计划 / Patrol plans")
 
-PLANNERS = (SUPERVISOR, ADMIN)
-ASSIGNEES = (GRID_WORKER, VOLUNTEER)
+PLANNERS = PLANNER_ROLES  # supervisors and admins assign (zone-bound ones inside their zones)
+ASSIGNEES = ASSIGNEE_ROLES  # grid workers and volunteers walk and check in
 READERS = PLANNERS + ASSIGNEES
 
 

@@ -7,7 +7,7 @@ worked out by hand in the comments next to it.
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -18,6 +18,7 @@ from inspector.access.service import actor_of, create_account
 from inspector.errors import ApiError
 from inspector.extensions import db
 from inspector.patrols.models import PatrolCheckIn, PatrolMiss, PatrolPlan
+from inspector.patrols.schedule import china_day
 from inspector.patrols.service import (
     CheckInInput,
     PlanInput,
@@ -32,6 +33,7 @@ from inspector.sla.jobs import tick
 from inspector.sla.models import Notification
 from inspector.supervision.indicators import grid_stats
 from inspector.supervision.periods import between
+from inspector.timeutil import utcnow
 
 from ..helpers import auth
 from ..images import jpeg
@@ -283,6 +285,35 @@ def test_patrols_over_http(demo_client, demo_app):
     assert [(i["plan"]["id"], i["status"]) for i in today["items"]] == [(plan["id"], "done")]
     assert len(today["items"][0]["check_ins"]) == 1
     assert c.get("/api/v1/patrols/missed", headers=worker).get_json()["items"] == []
+
+    # A plan that ran the last three days (ended yesterday) and was never patrolled.
+    day = china_day(utcnow())
+    past = c.post(
+        "/api/v1/patrol-plans",
+        json={
+            "zone_code": GRID,
+            "assignee": "gridworker",
+            "every": "day",
+            "start_date": (day - timedelta(days=3)).isoformat(),
+            "end_date": (day - timedelta(days=1)).isoformat(),
+        },
+        headers=boss,
+    ).get_json()
+    missed = c.get("/api/v1/patrols/missed", headers=worker).get_json()["items"]
+    assert [(i["plan"]["id"], i["status"]) for i in missed] == [(past["id"], "missed")] * 3
+    ran = demo_app.test_cli_runner().invoke(args=["tick"])
+    assert ran.exit_code == 0 and "漏巡通知 3 个时段" in ran.output, ran.output
+    again = demo_app.test_cli_runner().invoke(args=["tick"])
+    assert "漏巡通知 0 个时段" in again.output
+    # Told: the assignee and the plan's author, each his own three; nobody else.
+    for user, count in (("gridworker", 3), ("supervisor", 3), ("volunteer", 0), ("dispatcher", 0)):
+        seen = c.get("/api/v1/notifications?kind=patrol_missed", headers=auth(c, user))
+        assert seen.status_code == 200 and len(seen.get_json()["items"]) == count, user
+    notice = c.get("/api/v1/notifications", headers=worker).get_json()["items"][0]
+    assert notice["case"] is None and notice["patrol_miss_id"] and "漏巡" in notice["message"]
+    read = f"/api/v1/notifications/{notice['id']}/read"
+    assert c.post(read, headers=auth(c, "volunteer")).status_code == 404
+    assert c.post(read, headers=worker).get_json()["read"] is True
     bad = c.get("/api/v1/patrols/missed?from=2026-12-01&to=2026-11-01", headers=worker)
     assert bad.status_code == 422
     stats = c.get("/api/v1/stats/grids?from=2026-11-01&to=2026-11-30", headers=boss)
