@@ -35,14 +35,18 @@ ASSIGNEES = ASSIGNEE_ROLES  # grid workers and volunteers walk and check in
 READERS = PLANNERS + ASSIGNEES
 
 
+# Dates a patrol can have: a slot's end (the next midnight) and its UTC instant must exist.
+DAYS = validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31))
+
+
 class PlanArgs(Schema):
     point_code = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
     zone_code = fields.String(load_default=None, validate=validate.Length(min=1, max=20))
     assignee = fields.String(required=True, validate=validate.Length(min=1, max=80))
     every = fields.String(required=True, validate=validate.OneOf(FREQUENCIES))
     weekday = Int(load_default=None, validate=validate.Range(min=1, max=7))
-    start_date = fields.Date(load_default=None)
-    end_date = fields.Date(load_default=None)
+    start_date = fields.Date(load_default=None, validate=DAYS)
+    end_date = fields.Date(load_default=None, validate=DAYS)
     working_days_only = fields.Boolean(load_default=False)
     note = fields.String(load_default=None, validate=validate.Length(max=2000))
 
@@ -68,7 +72,7 @@ def list_patrol_plans(args: dict):
 
 
 class DayArgs(Schema):
-    date = fields.Date(load_default=None)
+    date = fields.Date(load_default=None, validate=DAYS)
     due = fields.String(load_default=None, validate=validate.OneOf(("today",)))
 
 
@@ -84,8 +88,8 @@ def list_patrols(args: dict):
 
 
 class MissedArgs(Schema):
-    start = fields.Date(load_default=None, data_key="from")
-    end = fields.Date(load_default=None, data_key="to")
+    start = fields.Date(load_default=None, data_key="from", validate=DAYS)
+    end = fields.Date(load_default=None, data_key="to", validate=DAYS)
 
 
 @blp.route("/patrols/missed", methods=["GET"])

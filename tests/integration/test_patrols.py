@@ -316,6 +316,7 @@ def test_patrols_over_http(demo_client, demo_app):
     assert c.post(read, headers=worker).get_json()["read"] is True
     bad = c.get("/api/v1/patrols/missed?from=2026-12-01&to=2026-11-01", headers=worker)
     assert bad.status_code == 422
+    assert c.get("/api/v1/patrols?date=9999-12-31", headers=worker).status_code == 422
     stats = c.get("/api/v1/stats/grids?from=2026-11-01&to=2026-11-30", headers=boss)
     assert stats.status_code == 200
     assert all("patrols_due" in i for i in stats.get_json()["items"])
