@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..access.auth import current_actor, require_roles
+from ..apidoc import Answer
 from ..grid.coords import SYSTEMS, to_wgs84
 from ..pagination import PageArgs, paginate
 from ..schemas import Id, Int, form_or_json
@@ -29,6 +30,43 @@ from .service import (
 )
 
 blp = Blueprint("patrols", __name__, description="巡查计划 / Patrol plans")
+
+
+class PlanOut(Answer):
+    id = fields.Integer(required=True)
+    every = fields.String(required=True)
+    start_date = fields.String(required=True)
+    end_date = fields.String(required=True, allow_none=True)
+
+
+class PlanPage(Answer):
+    items = fields.List(fields.Nested(PlanOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
+
+
+class CheckInOut(Answer):
+    id = fields.Integer(required=True)
+    plan_id = fields.Integer(required=True)
+    slot_date = fields.String(required=True)
+    problem = fields.Boolean(required=True)
+
+
+class SlotOut(Answer):
+    plan = fields.Nested(PlanOut, required=True)
+    status = fields.String(required=True)
+    check_ins = fields.List(fields.Nested(CheckInOut), required=True)
+
+
+class DayOut(Answer):
+    date = fields.String(required=True)
+    items = fields.List(fields.Nested(SlotOut), required=True)
+
+
+class MissedOut(Answer):
+    start = fields.String(required=True, data_key="from")
+    end = fields.String(required=True, data_key="to")
+    items = fields.List(fields.Nested(SlotOut), required=True)
+
 
 PLANNERS = PLANNER_ROLES  # supervisors and admins assign (zone-bound ones inside their zones)
 ASSIGNEES = ASSIGNEE_ROLES  # grid workers and volunteers walk and check in
@@ -54,6 +92,7 @@ class PlanArgs(Schema):
 @blp.route("/patrol-plans", methods=["POST"])
 @require_roles(*PLANNERS)
 @blp.arguments(PlanArgs)
+@blp.alt_response(201, schema=PlanOut, success=True)
 def create_patrol_plan(args: dict):
     plan = create_plan(current_actor(), PlanInput(**args), utcnow())
     return plan_json(plan), 201
@@ -66,6 +105,7 @@ class PlanListArgs(PageArgs):
 @blp.route("/patrol-plans", methods=["GET"])
 @require_roles(*READERS)
 @blp.arguments(PlanListArgs, location="query")
+@blp.alt_response(200, schema=PlanPage, success=True)
 def list_patrol_plans(args: dict):
     query = plans_query(current_actor(), args["assignee"])
     return paginate(query, PatrolPlan.id, args, plan_json)
@@ -79,6 +119,7 @@ class DayArgs(Schema):
 @blp.route("/patrols", methods=["GET"])
 @require_roles(*READERS)
 @blp.arguments(DayArgs, location="query")
+@blp.alt_response(200, schema=DayOut, success=True)
 def list_patrols(args: dict):
     """The patrols of a day (default today, China time): due, done, missed or upcoming."""
     now = utcnow()
@@ -95,6 +136,7 @@ class MissedArgs(Schema):
 @blp.route("/patrols/missed", methods=["GET"])
 @require_roles(*READERS)
 @blp.arguments(MissedArgs, location="query")
+@blp.alt_response(200, schema=MissedOut, success=True)
 def list_missed(args: dict):
     """Slots that ended without a check-in, in [from, to] (default: the last 7 days)."""
     now = utcnow()
@@ -135,6 +177,7 @@ def _check_in_input() -> CheckInInput:
 
 @blp.route("/patrols/<int:plan_id>/check-in", methods=["POST"])
 @require_roles(*ASSIGNEES)
+@blp.alt_response(201, schema=CheckInOut, success=True)
 def patrol_check_in(plan_id: int):
     """巡查打卡: photos taken on site now; the same place and time checks as 整改 photos."""
     actor = current_actor()
