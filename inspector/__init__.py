@@ -65,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .rewards import service as rewards
 
     rewards.init_app(app)  # checks INSPECTOR_REWARD_* at start-up; reacts to case actions
+    from .patrols import jobs as patrol_jobs  # noqa: F401 - connects missed patrols to `tick`
     from .supervision.formulas import Weights
 
     # a bad weight fails at start, not in a bulletin
@@ -81,6 +82,7 @@ def _blueprints() -> list:
     from .grid.api import blp as zones_blp
     from .hotline.api import blp as hotline_blp
     from .org.api import blp as units_blp
+    from .patrols.api import blp as patrols_blp
     from .photos.api import blp as photos_blp
     from .points.api import blp as points_blp
     from .reports.api import blp as reports_blp
@@ -99,6 +101,7 @@ def _blueprints() -> list:
         points_blp,
         campaign_blp,
         hotline_blp,
+        patrols_blp,
         photos_blp,
         reports_blp,
         cases_blp,

@@ -7,6 +7,8 @@ page that names them gets real Chinese glyphs in its PDF, not boxes.
 
 from __future__ import annotations
 
+import base64
+
 FONT_FAMILY = (
     '"Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "Microsoft YaHei", sans-serif'
 )
@@ -18,3 +20,8 @@ def render_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported late: pango loads only when a PDF is asked for
 
     return HTML(string=html).write_pdf()
+
+
+def data_uri(data: bytes, mime: str = "image/jpeg") -> str:
+    """An image inlined in a page (what WeasyPrint embeds without a request)."""
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"

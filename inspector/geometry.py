@@ -6,9 +6,10 @@ import json
 from typing import Any
 
 import shapely
+from geopy.distance import geodesic
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import unary_union
+from shapely.ops import nearest_points, unary_union
 from shapely.validation import explain_validity, make_valid
 
 from .errors import invalid
@@ -89,3 +90,13 @@ def to_geojson_text(geom: BaseGeometry) -> str:
 
 def from_geojson_text(text: str) -> BaseGeometry:
     return shape(json.loads(text))
+
+
+def metres_to(geom: BaseGeometry, lat: float, lon: float) -> float:
+    """Geodesic metres from a WGS-84 place to the nearest edge of a polygon; 0 inside it (an
+    on-site check at a point or a grid: anywhere inside is on site)."""
+    here = shapely.Point(lon, lat)
+    if geom.intersects(here):
+        return 0.0
+    nearest = nearest_points(geom, here)[0]
+    return float(geodesic((lat, lon), (nearest.y, nearest.x)).meters)

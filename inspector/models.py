@@ -7,6 +7,7 @@ from .findings.models import Campaign, FindingBatch, FindingItem
 from .grid.models import Zone
 from .open311.models import Open311Key, Open311Request
 from .org.models import Unit
+from .patrols.models import PatrolCheckIn, PatrolMiss, PatrolPlan
 from .photos.models import Photo
 from .points.models import EvaluationPoint
 from .reports.models import Report
@@ -38,6 +39,9 @@ __all__ = [
     "NotificationRead",
     "Open311Key",
     "Open311Request",
+    "PatrolCheckIn",
+    "PatrolMiss",
+    "PatrolPlan",
     "Photo",
     "Report",
     "Revision",

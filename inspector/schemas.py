@@ -56,3 +56,24 @@ class PositionArgs(CoordSysArgs):
 # 逾期上交下一级 settings of a category or a findings batch (sla/takeover.py); absent: none.
 TAKEOVER_ESCALATIONS = Int(load_default=None, allow_none=True, validate=validate.Range(1, 100))
 TAKEOVER_HOURS = Int(load_default=None, allow_none=True, validate=validate.Range(1, 24 * 365))
+
+
+def form_or_json(schema: Schema) -> tuple[dict[str, Any], list]:
+    """(arguments, `photo` files) of an action that may carry photos: a multipart form (booleans
+    as true/false) or a JSON object (no files). Bad fields are the usual 422 `invalid_input`."""
+    from flask import request
+
+    from .errors import invalid
+
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        raw: Any = request.form.to_dict()
+        files = request.files.getlist("photo")
+    else:
+        raw = request.get_json(silent=True) if request.data else {}
+        if not isinstance(raw, dict):
+            raise invalid("请求体必须是 JSON 对象 / body must be a JSON object")
+        files = []
+    try:
+        return schema.load(raw, unknown="exclude"), files
+    except ValidationError as exc:
+        raise invalid("输入内容有误 / Invalid input", fields=exc.messages) from exc

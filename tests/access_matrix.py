@@ -167,7 +167,10 @@ _ESCALATE = {actor: (status if status == 404 else 403) for actor, status in _CAS
     "supervisor_west": 200,
     "admin": 200,
 }
-_NOTICE_READ = {
+_NOTICE_READ = {  # the planted 督办 notice of the case, addressed to zfj
+    "gridworker": 404,
+    "gridworker_other": 404,
+    "volunteer": 404,
     "unitstaff": 200,
     "unitstaff_other": 404,
     "dispatcher": 200,
@@ -212,6 +215,11 @@ class Row:
 
 
 _SUPERVISION = frozenset({SUPERVISOR, ADMIN, DISPATCHER})
+_PATROL_PLANNERS = frozenset({SUPERVISOR, ADMIN})
+_PATROL_READERS = _PATROL_PLANNERS | {GRID_WORKER, VOLUNTEER}
+# Notices: units read theirs, dispatchers/supervisors/admins those of cases they see, anyone
+# those addressed to his account (missed patrols).
+_NOTICE_READERS = frozenset({UNIT_STAFF, DISPATCHER, SUPERVISOR, ADMIN, GRID_WORKER, VOLUNTEER})
 _SUPERVISION_UNITS = _SUPERVISION | {UNIT_STAFF}
 
 _SQUARE = {
@@ -298,6 +306,19 @@ ROWS: list[Row] = [
     Row("GET", "/hotline/callbacks?size=5&seed=1", CAMPAIGN),
     # the planted case is a resident's tip, not a hotline ticket: 404 for those served
     Row("POST", "/hotline/callbacks/{case_id}", CAMPAIGN, {"outcome": "satisfied"}, served=404),
+    # patrol plans (巡查): supervisors and admins assign; assignees and planners read
+    Row(
+        "POST",
+        "/patrol-plans",
+        _PATROL_PLANNERS,
+        {"zone_code": WEST_GRID, "assignee": "gridworker", "every": "day"},
+        served=201,
+    ),
+    Row("GET", "/patrol-plans", _PATROL_READERS),
+    Row("GET", "/patrols?due=today", _PATROL_READERS),
+    Row("GET", "/patrols/missed", _PATROL_READERS),
+    # no such plan: every assignee role gets the same 404 (check-ins: test_patrols)
+    Row("POST", "/patrols/999999/check-in", frozenset({GRID_WORKER, VOLUNTEER}), served=404),
     # 随手拍 intake and follow-up
     # JSON instead of multipart: everyone gets the same clear 422 (no photo), never a 5xx.
     Row("POST", "/reports", PUBLIC, {"description": "JSON, not multipart"}, served=422),
@@ -335,11 +356,11 @@ ROWS: list[Row] = [
     Row("GET", "/photos/{photo_id}/thumb.jpg", PUBLIC, expect=_PHOTO_SEEN),
     Row("GET", "/photos/{photo_id}/original", PUBLIC, expect=_ORIGINAL_SEEN),
     # notifications of the tick job and of escalations
-    Row("GET", "/notifications", frozenset({UNIT_STAFF, DISPATCHER, SUPERVISOR})),
+    Row("GET", "/notifications", _NOTICE_READERS),
     Row(
         "POST",
         "/notifications/{notification_id}/read",
-        frozenset({UNIT_STAFF, DISPATCHER, SUPERVISOR}),
+        _NOTICE_READERS,
         expect=_NOTICE_READ,
     ),
     # pages: HTML shells without data (the API decides what each script may read) and assets

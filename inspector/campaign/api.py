@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask import Response
@@ -14,7 +15,7 @@ from ..apidoc import HTML, answers_in
 from ..errors import invalid
 from ..points.service import point_by_code
 from ..timeutil import parse_iso, utcnow
-from .evidence import evidence_html
+from .evidence import evidence_html, evidence_pdf
 from .pointviews import board, camera_view, history
 from .schemas import Board, CameraView, PointHistory
 
@@ -31,7 +32,7 @@ class PeriodArgs(Schema):
 
 
 class FormatArgs(Schema):
-    format = fields.String(load_default="json", validate=validate.OneOf(("json", "html")))
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "html", "pdf")))
 
 
 def _time(text: str | None, name: str) -> datetime | None:
@@ -73,4 +74,11 @@ def point_camera(args: dict, code: str):
     view = camera_view(point, utcnow())
     if args["format"] == "html":
         return Response(evidence_html(view), mimetype="text/html")
+    if args["format"] == "pdf":
+        filename = f"camera-{re.sub(r'[^A-Za-z0-9_.-]', '_', point.code)}.pdf"  # header-safe
+        return Response(
+            evidence_pdf(view),
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        )
     return view

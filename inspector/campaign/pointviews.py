@@ -3,7 +3,9 @@ the 30-day problem view of a camera point (监控点位 "近30天的录像").
 
 A case belongs to a point when the point was recorded on it at intake, or when its place lies
 inside the point's polygon (a point drawn after the case still shows it: the proof is the
-place, not the bookkeeping). Photos are those of the case's reports and timeline steps.
+place, not the bookkeeping). Photos are those of the case's reports and timeline steps, and
+those of patrol check-ins (巡查打卡) at the point: of a plan for the point, or checked in inside
+its polygon. A check-in that reported no problem is a clean patrol.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..geometry import from_geojson_text
+from ..patrols.models import PatrolCheckIn
+from ..patrols.queries import check_ins_at
 from ..photos.models import Photo
 from ..photos.service import photo_json
 from ..points.models import EvaluationPoint
@@ -28,6 +32,9 @@ from ..workflow.states import ACTION_ZH, OPEN, STATUS_ZH
 
 # Timeline steps whose photos show the place clean after the work (整改后, 核查通过).
 CLEAN_STEPS = ("rectify", "check")
+# A patrol check-in's step in the history; clean when the patrol found no problem.
+PATROL = "patrol"
+STEP_ZH = {**ACTION_ZH, PATROL: "巡查打卡"}
 # Outcomes that are not a problem of the place: a rejected tip, a duplicate merged away, void.
 NOT_A_PROBLEM = ("rejected", "merged", "void")
 
@@ -60,13 +67,14 @@ class Shot:
 
     photo: Photo
     at: datetime  # EXIF time when the photo has one, else when it was uploaded
-    step: str  # report | verify | rectify | check ...
+    step: str  # report | verify | rectify | check ... | patrol
     case: Case | None
-    passed: bool | None = None
+    passed: bool | None = None  # check: passed; patrol: no problem found
+    patrol: PatrolCheckIn | None = None
 
     @property
     def clean(self) -> bool:
-        if self.step == "check":
+        if self.step in ("check", PATROL):
             return self.passed is True
         return self.step in CLEAN_STEPS
 
@@ -92,6 +100,26 @@ def shots(cases: list[Case]) -> list[Shot]:
     return sorted(found, key=lambda s: (s.at, s.photo.id))
 
 
+def patrol_shots(point: EvaluationPoint) -> list[Shot]:
+    """The photos of patrol check-ins at the point (a plan for it, or a place inside it)."""
+    shape = from_geojson_text(point.geometry)
+    bbox = (point.min_lon, point.min_lat, point.max_lon, point.max_lat)
+    found = []
+    for record in check_ins_at(point.id, bbox):
+        if record.plan.point_id != point.id and not shape.intersects(
+            shapely.Point(record.lon, record.lat)
+        ):
+            continue
+        for photo in record.photos:
+            found.append(Shot(photo, _when(photo), PATROL, None, not record.problem, record))
+    return found
+
+
+def point_shots(point: EvaluationPoint, cases: list[Case]) -> list[Shot]:
+    """Every photo of the point: its cases' and its patrols', oldest first."""
+    return sorted(shots(cases) + patrol_shots(point), key=lambda s: (s.at, s.photo.id))
+
+
 def _when(photo: Photo) -> datetime:
     return as_utc(photo.taken_at or photo.created_at)
 
@@ -101,7 +129,7 @@ def history(
 ) -> list[dict[str, Any]]:
     """The point's photos dated in [start, end), each with its case."""
     items = []
-    for shot in shots(cases_in(point)):
+    for shot in point_shots(point, cases_in(point)):
         if (start and shot.at < start) or (end and shot.at >= end):
             continue
         items.append(_shot_json(shot))
@@ -113,10 +141,21 @@ def _shot_json(shot: Shot) -> dict[str, Any]:
     return {
         "at": iso_local(shot.at),
         "step": shot.step,
-        "step_name": ACTION_ZH.get(shot.step, shot.step),
+        "step_name": STEP_ZH.get(shot.step, shot.step),
         "clean": shot.clean,
         "photo": photo_json(shot.photo, original_allowed=True, public=False),
         "case": _case_brief(case) if case else None,
+        "patrol": _patrol_brief(shot.patrol) if shot.patrol else None,
+    }
+
+
+def _patrol_brief(record: PatrolCheckIn) -> dict[str, Any]:
+    return {
+        "check_in_id": record.id,
+        "plan_id": record.plan_id,
+        "slot_date": record.slot_date.isoformat(),
+        "problem": record.problem,
+        "report_id": record.report_id,
     }
 
 
@@ -136,7 +175,7 @@ def board_row(point: EvaluationPoint, now: datetime) -> dict[str, Any]:
     cases = cases_in(point)
     problems = [c for c in cases if c.status not in NOT_A_PROBLEM]
     last_problem = max((as_utc(c.created_at) for c in problems), default=None)
-    clean = [s for s in shots(cases) if s.clean]
+    clean = [s for s in point_shots(point, cases) if s.clean]
     last_clean = clean[-1] if clean else None
     return {
         "code": point.code,

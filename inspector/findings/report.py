@@ -9,7 +9,6 @@ another unit than the one that rectifies. Only cases the caller may see are coun
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -19,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..access.actor import Actor
+from ..documents import data_uri
 from ..extensions import db
 from ..org.models import Unit
 from ..photos.models import Photo
@@ -186,7 +186,7 @@ def embedded_thumb(photo_id: int) -> str:
     photo = db.session.get(Photo, photo_id)
     ensure_derivatives(photo)
     data = storage().read(derived_key(photo.sha256, "thumb"))
-    return "data:image/jpeg;base64," + base64.b64encode(data).decode()
+    return data_uri(data)
 
 
 def summary_html(summary: dict, embed: bool = False) -> str:

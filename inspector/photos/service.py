@@ -220,6 +220,16 @@ def ensure_derivatives(photo: Photo) -> None:
         db.session.flush()
 
 
+def display_bytes(photo: Photo) -> bytes:
+    """The display-size JPEG (upright, EXIF-free), made first if missing: what printed evidence
+    embeds, read from storage rather than through a signed link."""
+    ensure_derivatives(photo)
+    try:
+        return storage().read(derived_key(photo.sha256, "display"))
+    except FileNotFoundError as exc:
+        raise missing_file(photo) from exc
+
+
 def missing_file(photo: Photo) -> ApiError:
     current_app.logger.error("photo %s: stored file %s is missing", photo.id, photo.storage_key)
     return ApiError(404, "photo_file_missing", "照片文件缺失 / Photo file missing")

@@ -1,4 +1,5 @@
-"""Notifications of the SLA job: a unit reads its own; dispatchers and supervisors read all."""
+"""Notifications: a unit reads its own; dispatchers and supervisors those of the cases they see;
+everyone with an account-addressed notice (a missed patrol) reads it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from ..access.auth import current_actor, require_roles
-from ..access.roles import DISPATCHER, SUPERVISOR, UNIT_STAFF
+from ..access.roles import ADMIN, DISPATCHER, GRID_WORKER, SUPERVISOR, UNIT_STAFF, VOLUNTEER
 from ..errors import not_found
 from ..extensions import db
 from ..pagination import PageArgs, page_of, paginate
@@ -20,7 +21,7 @@ from .schemas import NotificationOut
 
 blp = Blueprint("notifications", __name__, description="通知 / Notifications")
 
-READERS = (UNIT_STAFF, DISPATCHER, SUPERVISOR)
+READERS = (UNIT_STAFF, DISPATCHER, SUPERVISOR, ADMIN, GRID_WORKER, VOLUNTEER)
 
 
 class NotificationArgs(PageArgs):

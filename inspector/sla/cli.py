@@ -36,6 +36,9 @@ def tick_command(now: str | None) -> None:
         f"跳过 {summary['skipped']} 件 / checked {summary['checked']}, warned {summary['warned']}, "
         f"escalated {summary['escalated']}, taken over {summary['taken_over']}, skipped (changed concurrently) {summary['skipped']}"
     )
+    if "patrols_missed_notified" in summary:  # added by patrols/jobs.py through tick_ran
+        missed = summary["patrols_missed_notified"]
+        click.echo(f"漏巡通知 {missed} 个时段 / missed patrol slots notified: {missed}")
     if summary.get("schedule_missing_year"):
         year = summary["schedule_missing_year"]
         click.echo(

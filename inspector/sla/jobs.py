@@ -4,6 +4,10 @@ Several hosts may run `tick` at the same moment (cron everywhere). Each case is 
 short transaction through the Case.version optimistic lock: the second tick's UPDATE matches no
 row (it waits for the first one's row lock on PostgreSQL, for the write lock on SQLite), raises
 StaleDataError and is rolled back before it wrote any event or notification.
+
+Other periodic work hooks in through the `tick_ran` signal (missed patrols: patrols/jobs.py), so
+the SLA names none of it; each receiver owns its transactions the same way and answers the
+figures it adds to the summary.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from blinker import Namespace
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -26,6 +31,10 @@ from . import schedule, takeover
 from .service import escalate_case, office_hours, warn_case, warning_due
 
 log = logging.getLogger(__name__)
+
+#: sender: None; kwargs: now (aware UTC). Each receiver does its part of the periodic run,
+#: commits per item, and answers a dict of figures merged into tick's summary.
+tick_ran = Namespace().signal("tick-ran")
 
 
 def _candidates(now: datetime) -> tuple[int, list[int]]:
@@ -107,6 +116,8 @@ def tick(now: datetime | None = None) -> dict[str, int]:
     summary["rate_counters_purged"] = limit_store.purge(db.session, now.timestamp())
     summary["schedule_missing_year"] = _warn_missing_schedule(now)
     db.session.commit()
+    for _receiver, figures in tick_ran.send(None, now=now):
+        summary.update(figures or {})
     return summary
 
 

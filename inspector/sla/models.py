@@ -1,5 +1,5 @@
-"""Notifications of the SLA job (due-time warnings, 督办 / 挂牌督办), who has read them, and the
-official schedules an admin loaded (`calendar load`)."""
+"""Notifications of the SLA job (due-time warnings, 督办 / 挂牌督办) and of missed patrols (巡查漏检),
+who has read them, and the official schedules an admin loaded (`calendar load`)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..timeutil import utcnow
 
-KINDS = ("warn", "escalate")
-RECIPIENTS = ("unit", "unit_head")
+KINDS = ("warn", "escalate", "patrol_missed")
+RECIPIENTS = ("unit", "unit_head", "account")
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
@@ -22,19 +22,24 @@ def _sql_list(values: tuple[str, ...]) -> str:
 
 
 class Notification(db.Model):
-    """A message to a unit (or to its head, for 挂牌督办). Read state is per account."""
+    """A message about a case to a unit (or to its head, for 挂牌督办), or a message to one account
+    (`account_id`: a missed patrol to its assignee and to the plan's author; `patrol_miss_id`
+    names the slot). Read state is per account."""
 
     __tablename__ = "notification"
     __table_args__ = (
         CheckConstraint(f"kind IN {_sql_list(KINDS)}", name="kind_known"),
         CheckConstraint(f"recipient IN {_sql_list(RECIPIENTS)}", name="recipient_known"),
+        CheckConstraint("case_id IS NOT NULL OR account_id IS NOT NULL", name="addressed"),
         Index("ix_notification_unit_id_id", "unit_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
+    patrol_miss_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_miss.id"))
     kind: Mapped[str] = mapped_column(String(20))
     level: Mapped[int | None] = mapped_column(Integer)
     recipient: Mapped[str] = mapped_column(String(20), default="unit")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, exists, select
+from sqlalchemy import ColumnElement, Select, exists, or_, select
 
 from ..access.actor import Actor
-from ..access.roles import UNIT_STAFF
+from ..access.roles import GRID_WORKER, PUBLIC_ROLES, UNIT_STAFF
 from ..extensions import db
 from ..workflow.models import Case
 from ..workflow.queries import visible_cases
@@ -16,10 +16,15 @@ from .models import Notification, NotificationRead
 
 
 def visible_notifications(actor: Actor) -> ColumnElement[bool]:
-    """Unit staff: what was addressed to their unit. Others: notices of the cases they may see."""
+    """Unit staff: what was addressed to their unit. Grid workers and volunteers: what was
+    addressed to them (missed patrols). Dispatchers, supervisors, admins: notices of the cases
+    they may see, and those addressed to them."""
     if actor.role == UNIT_STAFF:
         return Notification.unit_id == actor.unit_id
-    return Notification.case_id.in_(select(Case.id).where(visible_cases(actor)))
+    mine = Notification.account_id == actor.account_id
+    if actor.role in PUBLIC_ROLES or actor.role == GRID_WORKER:
+        return mine
+    return or_(mine, Notification.case_id.in_(select(Case.id).where(visible_cases(actor))))
 
 
 def _was_read(actor: Actor) -> ColumnElement[bool]:

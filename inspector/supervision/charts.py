@@ -6,7 +6,6 @@ installs it for the tests. PNG data URIs go straight into the HTML page and the 
 
 from __future__ import annotations
 
-import base64
 import io
 
 import matplotlib
@@ -14,6 +13,8 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+
+from ..documents import data_uri  # noqa: E402
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei")
 
@@ -27,7 +28,7 @@ def cjk_font() -> str | None:
 def _png(fig: Figure) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=120, bbox_inches="tight")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return data_uri(buffer.getvalue(), "image/png")
 
 
 def _figure(width: float = 7.0, height: float = 2.8) -> Figure:

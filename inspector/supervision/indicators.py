@@ -23,6 +23,7 @@ from ..workflow.models import Case
 from ..workflow.queries import in_zones, visible_cases
 from . import queries
 from .formulas import Weights, order, rank, rate, score
+from .patrol_figures import with_patrol_figures
 from .periods import Period
 from .takeovers import add_takeover_figures
 
@@ -200,6 +201,7 @@ def grid_stats(
                 "check_failed": f.get("check_failed", 0),
             }
         )
+    items = with_patrol_figures(items, period, actor, zone_code, now)
     items.sort(key=lambda i: (-i["missed"], -i["reported"], i["grid_code"]))
     return {"period": period.json(), "zone_code": zone_code, "items": items}
 

@@ -6,19 +6,18 @@ from typing import Any
 
 from flask import request
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
 from ..access.actor import Actor
 from ..access.auth import current_actor, public, require_roles
 from ..access.idempotency import idempotent
 from ..access.roles import ROLES
 from ..apidoc import body_doc
-from ..errors import invalid
 from ..grid.coords import SYSTEMS
 from ..pagination import PageArgs, page_of, paginate
 from ..reports.present import report_json
 from ..reports.schemas import ReportOut
-from ..schemas import CoordSysArgs, Id, Int, TrackingArgs
+from ..schemas import CoordSysArgs, Id, Int, TrackingArgs, form_or_json
 from ..timeutil import utcnow
 from .models import STATUSES, Case
 from .present import case_json, shown_reports
@@ -105,21 +104,7 @@ def _case_answer(case: Case, actor: Actor, coord_sys: str, token: str | None) ->
 
 def _action_input() -> ActionInput:
     """JSON body, or multipart form with `photo` files (booleans as true/false)."""
-    if (
-        request.mimetype == "multipart/form-data"
-        or request.mimetype == "application/x-www-form-urlencoded"
-    ):
-        raw: Any = request.form.to_dict()
-        files = request.files.getlist("photo")
-    else:
-        raw = request.get_json(silent=True) if request.data else {}
-        if raw is None or not isinstance(raw, dict):
-            raise invalid("请求体必须是 JSON 对象 / body must be a JSON object")
-        files = []
-    try:
-        data = ActionArgs().load(raw, unknown="exclude")
-    except ValidationError as exc:
-        raise invalid("输入内容有误 / Invalid input", fields=exc.messages) from exc
+    data, files = form_or_json(ActionArgs())
     if request.args.get("token") and not data.get("token"):
         data["token"] = request.args["token"]
     return ActionInput(**data, files=files)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from geopy.distance import geodesic
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -21,18 +20,16 @@ from ..errors import ApiError, changed_concurrently, invalid, not_found
 from ..extensions import db
 from ..grid.coords import to_wgs84
 from ..grid.service import location_of_grid
-from ..humanize import distance_text
 from ..logs import note_case
 from ..org.models import Unit
 from ..org.service import unit_by_code
-from ..photos.service import Upload, inspect_uploads, store_uploads
+from ..photos.onsite import NotBefore, Site, check_on_site, site_photos
+from ..photos.service import Upload, store_uploads
 from ..routing.service import route
 from .models import Case
 from .signals import case_acted, request_escalation, start_due_period
 from .states import ACTION_ZH, OPEN, REPORTER, TransitionError, check
 from .timeline import append_event
-
-CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass
@@ -178,53 +175,22 @@ def _require_note(data: ActionInput, what: str) -> None:
 def _onsite(
     case: Case, actor: Actor, data: ActionInput, photos: list[Upload], after: datetime | None
 ) -> dict:
-    """Where the caller stood: photo GPS first, then the phone's position; must be near the case."""
-    limit = current_app.config["ONSITE_DISTANCE_M"]
-    position, basis = None, None
-    for photo in photos:
-        if photo.gps_lat is not None:
-            position, basis = (photo.gps_lat, photo.gps_lon), "photo"
-            break
-    if position is None and data.lat is not None and data.lon is not None:
-        position, basis = to_wgs84(data.lat, data.lon, data.coord_sys), "device"
-    if position is None:
-        raise ApiError(
-            422,
-            "position_required",
-            "需要现场位置:请开启定位或拍摄带位置的照片 / on-site position required",
-        )
-    distance = geodesic(position, (case.lat, case.lon)).meters
-    if distance > limit:
-        (far_zh, far_en), (limit_zh, limit_en) = distance_text(distance), distance_text(limit)
-        raise ApiError(
-            422,
-            "not_on_site",
-            f"距案件位置{far_zh},超过{limit_zh},请到现场操作 / "
-            f"{far_en} from the case, must be within {limit_en}",
-            {"distance_m": round(distance)},
-        )
-    for photo in photos:
-        # EXIF times have whole seconds and phone clocks drift: allow a few minutes of skew.
-        if after is not None and photo.taken_at is not None and photo.taken_at < after - CLOCK_SKEW:
-            raise ApiError(
-                422,
-                "photo_too_early",
-                "照片拍摄时间早于派遣时间,请在现场重新拍摄 / photo was taken before dispatch",
-            )
-    where: dict[str, Any] = {"position_basis": basis, "distance_m": round(distance, 1)}
-    untimed = sum(1 for photo in photos if photo.taken_at is None)
-    if untimed:  # no EXIF time: the photo cannot prove when it was taken; dispatchers see that
-        where["photos_without_time"] = untimed
-    return where
+    """Where the caller stood (photo GPS first, then the phone's): near the case, photos taken
+    after `after` (dispatch) when given. The rule is shared with patrol check-ins."""
+    device = None
+    if data.lat is not None and data.lon is not None:
+        device = to_wgs84(data.lat, data.lon, data.coord_sys)
+    site = Site(lambda here: geodesic(here, (case.lat, case.lon)).meters, "案件位置", "the case")
+    not_before = NotBefore(after, _BEFORE_DISPATCH) if after is not None else None
+    return check_on_site(photos, device, site, not_before).facts()
+
+
+_BEFORE_DISPATCH = "照片拍摄时间早于派遣时间,请在现场重新拍摄 / photo was taken before dispatch"
 
 
 def _uploads(data: ActionInput, required: bool) -> list[Upload]:
     """Checked, not stored: the on-site checks run on their EXIF before any file is written."""
-    if not data.files:
-        if required:
-            raise ApiError(422, "photo_required", "需要上传现场照片 / a photo is required")
-        return []
-    return inspect_uploads(data.files)
+    return site_photos(data.files, required)
 
 
 def _unit_of(case: Case) -> dict[str, str]:

@@ -251,6 +251,25 @@ def _check_0015_takeover(conn: Connection) -> None:
 CHECKS["0015"] = _check_0015_takeover
 
 
+def _check_0013_patrols(conn: Connection) -> None:
+    """0013: patrol tables start empty; old notices keep their case, kind and recipient, are
+    addressed to no single account, and a notice without a case but with an account fits."""
+    for table in ("patrol_plan", "patrol_check_in", "patrol_photo", "patrol_miss"):
+        assert conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one() == 0
+    dump = json.loads(DATA.read_text())
+    old = {(r["id"], r["case_id"], r["kind"], r["recipient"]) for r in dump["notification"]}
+    rows = conn.execute(
+        text("SELECT id, case_id, kind, recipient, account_id, patrol_miss_id FROM notification")
+    ).all()
+    assert old and {(r.id, r.case_id, r.kind, r.recipient) for r in rows} == old
+    assert {(r.account_id, r.patrol_miss_id) for r in rows} == {(None, None)}
+    columns = {c["name"]: c for c in inspect(conn).get_columns("notification")}
+    assert columns["case_id"]["nullable"] and columns["account_id"]["nullable"]
+
+
+CHECKS["0013"] = _check_0013_patrols
+
+
 def _decode(value):
     if isinstance(value, dict) and "$dt" in value:
         return datetime.fromisoformat(value["$dt"])

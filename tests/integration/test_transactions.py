@@ -20,6 +20,7 @@ COMMIT_OWNERS = {
     "jobs.py",  # background jobs: each job owns its transaction
     "cli.py",
     "sla/jobs.py",
+    "patrols/jobs.py",  # missed patrols, part of `tick`: commits per missed slot like sla/jobs
     "sla/cli.py",
     "photos/cli.py",
     "open311/cli.py",  # `open311 keys create/revoke`: a command owns its transaction

@@ -1,0 +1,1 @@
+"""Patrol plans (巡查): assignments, on-site check-ins, missed patrols."""
