@@ -1,6 +1,9 @@
 """A unit's open queue and the case list filters at 10,000 and 1,000,000 cases.
 
-    .venv/bin/python bench/queue.py [--sizes 10000,1000000] [--only sqlite|postgresql]
+(Issue 14 calls it bench/queue.py; a file named queue.py in bench/ would shadow the standard
+library's `queue` for every script here, psycopg and multiprocessing import it.)
+
+    .venv/bin/python bench/case_lists.py [--sizes 10000,1000000] [--only sqlite|postgresql]
                                     [--revision head] [--repeat 30]
                                     [--pg postgresql://postgres@127.0.0.1:5432/postgres]
 
@@ -19,35 +22,30 @@ size. Target: <= 2x from 10k to 1M.
 
 from __future__ import annotations
 
+import argparse
+import logging
+import random
+import statistics
 import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-# This file's own name shadows the standard library's `queue` (psycopg and RQ import it) while
-# its folder is first on sys.path: put the project root there instead.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [str(HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
+import psycopg
+from flask_migrate import upgrade
+from sqlalchemy import insert, select
+from stats import _copy as copy_rows  # bench/stats.py, next to this file
 
-import argparse  # noqa: E402
-import logging  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-from datetime import UTC, datetime, timedelta  # noqa: E402
-
-import psycopg  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import insert, select  # noqa: E402
-
-from inspector import create_app  # noqa: E402
-from inspector.categories.models import Category  # noqa: E402
-from inspector.extensions import db  # noqa: E402
-from inspector.grid.models import Zone  # noqa: E402
-from inspector.org.models import Unit  # noqa: E402
-from inspector.setup.demo import load_demo  # noqa: E402
-from inspector.setup.demo_data import DEMO_PASSWORD  # noqa: E402
-from inspector.workflow.models import Case  # noqa: E402
+from inspector import create_app
+from inspector.categories.models import Category
+from inspector.extensions import db
+from inspector.grid.models import Zone
+from inspector.org.models import Unit
+from inspector.setup.demo import load_demo
+from inspector.setup.demo_data import DEMO_PASSWORD
+from inspector.workflow.models import Case
 
 END = datetime(2026, 11, 30, tzinfo=UTC)
 BATCH = 20_000
@@ -123,37 +121,20 @@ def grid_lon(grid: Zone) -> float:
 
 
 def generate(n: int) -> None:
+    """Cases only, in batches: COPY on PostgreSQL (bench/stats.py's), INSERTs on SQLite."""
     postgres = db.engine.dialect.name == "postgresql"
     for rows in case_rows(n):
         if postgres:
-            _copy("case", rows)
+            copy_rows("case", rows)
         else:
             db.session.execute(insert(Case.__table__), rows)
         db.session.commit()
     if postgres:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
-            conn.exec_driver_sql(
-                "SELECT setval(pg_get_serial_sequence('\"case\"', 'id'), (SELECT MAX(id) FROM \"case\"))"
-            )
     else:
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()
-
-
-def _copy(table: str, rows: list[dict]) -> None:
-    """PostgreSQL COPY (ten times the speed of INSERTs at a million rows)."""
-    columns = list(rows[0])
-    raw = db.session.connection().connection.driver_connection
-    names = ", ".join(f'"{c}"' for c in columns)
-    with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row(
-                [
-                    v.astimezone(UTC).replace(tzinfo=None) if isinstance(v, datetime) else v
-                    for v in (row[c] for c in columns)
-                ]
-            )
 
 
 def lists(app) -> list[tuple[str, str, str]]:  # noqa: ANN001
