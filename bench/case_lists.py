@@ -14,6 +14,10 @@ the year to 2026-11-30 the way a city's history looks: the last two days still m
 the loop (new, verifying, filed, dispatched, rectified), older cases mostly closed, a few still
 dispatched and overdue. Only the case rows are generated (the lists read nothing else).
 
+Each line also shows how many rows the page held: compare sizes only where the pages are
+equally full (at 10,000 cases a unit may have fewer open cases than a page holds, and rendering
+200 rows costs more than rendering 20, whatever the table's size).
+
 Then every list is fetched through the app (`GET /api/v1/cases`, the console's queue calls, with
 a signed-in demo account, rendering included), `--repeat` times after three warm-ups, and
 p50/p95 printed. Baseline in the same run: `GET /api/v1/cases/<id>` of one case (a primary-key
@@ -181,7 +185,7 @@ def lists(app) -> list[tuple[str, str, str]]:  # noqa: ANN001
     ]
 
 
-def measure(app, repeat: int) -> dict[str, tuple[float, float]]:  # noqa: ANN001
+def measure(app, repeat: int) -> dict[str, tuple[float, float, int]]:  # noqa: ANN001
     client = app.test_client()
     tokens = {}
     for account in ("dispatcher", "unitstaff", "supervisor", "gridworker"):
@@ -206,11 +210,12 @@ def measure(app, repeat: int) -> dict[str, tuple[float, float]]:  # noqa: ANN001
                 times.append(elapsed)
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        results[label] = (statistics.median(times), p95)
+        rows = len(answer.get_json().get("items", [None]))  # a page's rows (1: the baseline)
+        results[label] = (statistics.median(times), p95, rows)
     return results
 
 
-def run(url: str, n: int, revision: str, repeat: int) -> dict[str, tuple[float, float]]:
+def run(url: str, n: int, revision: str, repeat: int) -> dict[str, tuple[float, float, int]]:
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "RATE_LIMITS": "off"})
     logging.getLogger("inspector.request").setLevel(logging.WARNING)  # a line per request
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -259,8 +264,11 @@ def main() -> None:
         for n in sizes:
             print(f"{kind}, {n} cases, revision {args.revision}:", flush=True)
             by_size[n] = on_database(kind, args.pg, n, args.revision, args.repeat)
-            for label, (p50, p95) in by_size[n].items():
-                print(f"  {label:34s} p50 {p50 * 1000:8.1f} ms   p95 {p95 * 1000:8.1f} ms")
+            for label, (p50, p95, rows) in by_size[n].items():
+                print(
+                    f"  {label:34s} p50 {p50 * 1000:8.1f} ms   p95 {p95 * 1000:8.1f} ms"
+                    f"   {rows:4d} rows"
+                )
             sys.stdout.flush()
         small, large = by_size[sizes[0]], by_size[sizes[-1]]
         print(f"{kind}: p95 growth {sizes[0]} -> {sizes[-1]} cases (target <= 2x)")
