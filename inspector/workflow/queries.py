@@ -17,32 +17,21 @@ from ..access.actor import Actor
 from ..access.policy import CITYWIDE_ROLES
 from ..access.roles import GRID_WORKER, PUBLIC_ROLES, UNIT_STAFF
 from ..categories.models import Category
-from ..extensions import db
 from ..grid.models import Zone
 from ..org.models import Unit
 from ..timeutil import as_utc, utcnow
 from .models import Case
 from .states import CLOCK_RUNNING
 
-# The case column that holds a zone of each level (copied at intake from the grid's ancestors).
-_LEVEL_COLUMN = {
-    "grid": Case.grid_id,
-    "community": Case.community_id,
-    "subdistrict": Case.subdistrict_id,
-    "district": Case.district_id,
-}
-
 
 def in_zones(zone_ids: frozenset[int]) -> ColumnElement[bool]:
-    """Cases inside any of the zones. Each id is tested only against its own level's column (a
-    grid's id can only ever be in `grid_id`): the same rows as testing all four, but the
-    database can use the grid index instead of scanning every case for the other three."""
-    by_level: dict[str, list[int]] = {}
-    rows = db.session.execute(select(Zone.id, Zone.level).where(Zone.id.in_(sorted(zone_ids))))
-    for zone_id, level in rows:
-        by_level.setdefault(level, []).append(zone_id)
-    terms = [_LEVEL_COLUMN[level].in_(ids) for level, ids in by_level.items()]
-    return or_(*terms) if terms else false()
+    ids = list(zone_ids)
+    return or_(
+        Case.grid_id.in_(ids),
+        Case.community_id.in_(ids),
+        Case.subdistrict_id.in_(ids),
+        Case.district_id.in_(ids),
+    )
 
 
 def visible_cases(actor: Actor) -> ColumnElement[bool]:
