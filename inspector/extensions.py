@@ -65,5 +65,26 @@ class InspectorApi(Api):
             lazy=True,
         )
 
+    def register_blueprint(self, blp, *, parameters=None, **options) -> None:  # noqa: ANN001
+        """Register as flask-smorest does, and document the errors each /api/v1 view implies
+        (apidoc.implied_errors). Open311 has its own error shape and documents its own."""
+        from .apidoc import document_errors
+
+        name = options.get("name", blp.name)
+        prefix = options.get("url_prefix") or blp.url_prefix or ""
+        if prefix == self._app.config["OPENAPI_URL_PREFIX"]:
+            self._app.register_blueprint(blp, **options)
+            app = self._app
+            document_errors(
+                blp._docs,
+                lambda endpoint: app.view_functions[f"{name}.{endpoint}"],
+                lambda endpoint: next(app.url_map.iter_rules(f"{name}.{endpoint}")),
+            )
+            self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+            blp.register_views_in_doc(self, self._app, self.spec, name=name, parameters=parameters)
+            self.spec.tag({"name": name, "description": blp.description})
+            return
+        super().register_blueprint(blp, parameters=parameters, **options)
+
 
 api = InspectorApi()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select
 
+from .apidoc import Answer
 from .errors import invalid
 from .extensions import db
 from .input_guard import MAX_INT
@@ -21,6 +23,23 @@ MAX_LIMIT = 200
 class PageArgs(Schema):
     limit = Int(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
     cursor = fields.String(load_default=None)
+
+
+@cache
+def page_of(item: type[Schema]) -> type[Schema]:
+    """The answer of a list in the OpenAPI document: `{"items": [item], "next_cursor"}`. One
+    class per item schema (cached): the document names it `<Item>Page`."""
+    name = item.__name__.removesuffix("Schema") + "Page"
+    return type(
+        name,
+        (Answer,),
+        {
+            "__doc__": f"A page of {item.__name__}, newest first; next_cursor null on the last.",
+            "__module__": item.__module__,
+            "items": fields.List(fields.Nested(item), required=True),
+            "next_cursor": fields.String(required=True, allow_none=True),
+        },
+    )
 
 
 def _decode(cursor: str) -> int:

@@ -347,6 +347,8 @@ ROWS: list[Row] = [
             "/console/cases/{case_id}",
             "/console/map",
             "/assets/common.js",
+            "/api/v1/docs/",
+            "/api/v1/docs/assets/swagger-ui-bundle.js",
         )
     ),
     # probes for load balancers: states only, no data

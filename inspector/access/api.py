@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from ..extensions import db
 from ..http import commit_step
-from ..pagination import PageArgs, paginate
+from ..pagination import PageArgs, page_of, paginate
 from ..timeutil import iso_local, utcnow
 from .auth import bearer_token, current_actor, public, require_roles
 from .idempotency import idempotent
@@ -19,6 +19,7 @@ from .policy import can_see_account_phone
 from .present import account_json
 from .queries import account_list
 from .roles import ADMIN, ROLES
+from .schemas import AccountOut, MeOut, TokenOut
 from .service import create_account, login, revoke_token, set_active
 
 blp = Blueprint("auth", __name__, description="登录、令牌与账号 / Authentication and accounts")
@@ -51,6 +52,7 @@ class AccountListArgs(PageArgs):
 @public("登录本身 / logging in is how one stops being anonymous")
 @rate_limited("login")
 @blp.arguments(LoginArgs)
+@blp.alt_response(200, schema=TokenOut, success=True)
 def issue_token(args: dict):
     # Counted and committed before the password is checked: parallel guesses cannot outrun it.
     commit_step(lambda: claim_attempt(args["username"], utcnow()))
@@ -68,6 +70,7 @@ def issue_token(args: dict):
 
 @blp.route("/auth/token", methods=["DELETE"])
 @require_roles(*ROLES)
+@blp.alt_response(204, description="令牌已注销 / token revoked", success=True)
 def delete_token():
     revoke_token(bearer_token() or "")
     return "", 204
@@ -75,6 +78,7 @@ def delete_token():
 
 @blp.route("/me", methods=["GET"])
 @require_roles(*ROLES)
+@blp.alt_response(200, schema=MeOut, success=True)
 def me():
     actor = current_actor()
     account = db.session.get(Account, actor.account_id)
@@ -91,6 +95,7 @@ def me():
 @require_roles(ADMIN)
 @idempotent
 @blp.arguments(AccountArgs)
+@blp.alt_response(201, schema=AccountOut, success=True)
 def create_account_view(args: dict):
     account = create_account(**args, replace=False)
     body = account_json(account, with_phone=True)
@@ -100,6 +105,7 @@ def create_account_view(args: dict):
 @blp.route("/accounts", methods=["GET"])
 @require_roles(ADMIN)
 @blp.arguments(AccountListArgs, location="query")
+@blp.alt_response(200, schema=page_of(AccountOut), success=True)
 def list_accounts(args: dict):
     query = account_list(args["role"], args["unit_code"], args["active"])
     actor = current_actor()
@@ -116,6 +122,7 @@ def _set_active(username: str, active: bool) -> dict:
 
 @blp.route("/accounts/<username>/disable", methods=["POST"])
 @require_roles(ADMIN)
+@blp.alt_response(200, schema=AccountOut, success=True)
 def disable_account(username: str):
     """Stop an account: its tokens die at once; its reports and case history stay."""
     return _set_active(username, False)
@@ -123,5 +130,6 @@ def disable_account(username: str):
 
 @blp.route("/accounts/<username>/enable", methods=["POST"])
 @require_roles(ADMIN)
+@blp.alt_response(200, schema=AccountOut, success=True)
 def enable_account(username: str):
     return _set_active(username, True)

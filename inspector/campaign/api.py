@@ -10,11 +10,13 @@ from marshmallow import Schema, fields, validate
 
 from ..access.auth import require_roles
 from ..access.roles import ADMIN, DISPATCHER, SUPERVISOR
+from ..apidoc import HTML, answers_in
 from ..errors import invalid
 from ..points.service import point_by_code
 from ..timeutil import parse_iso, utcnow
 from .evidence import evidence_html
 from .pointviews import board, camera_view, history
+from .schemas import Board, CameraView, PointHistory
 
 blp = Blueprint("campaign", __name__, description="创城迎检 / Campaign tools")
 
@@ -44,6 +46,7 @@ def _time(text: str | None, name: str) -> datetime | None:
 @blp.route("/points/<string:code>/history", methods=["GET"])
 @require_roles(*CAMPAIGN_ROLES)
 @blp.arguments(PeriodArgs, location="query")
+@blp.alt_response(200, schema=PointHistory, success=True)
 def point_history(args: dict, code: str):
     point = point_by_code(code)
     start, end = _time(args["start"], "from"), _time(args["end"], "to")
@@ -54,6 +57,7 @@ def point_history(args: dict, code: str):
 
 @blp.route("/points/board", methods=["GET"])
 @require_roles(*CAMPAIGN_ROLES)
+@blp.alt_response(200, schema=Board, success=True)
 def points_board():
     return {"items": board(utcnow())}
 
@@ -61,6 +65,7 @@ def points_board():
 @blp.route("/points/<string:code>/camera", methods=["GET"])
 @require_roles(*CAMPAIGN_ROLES)
 @blp.arguments(FormatArgs, location="query")
+@answers_in(blp, {"application/json": CameraView, "text/html": HTML})
 def point_camera(args: dict, code: str):
     point = point_by_code(code)
     if not point.camera:

@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from ..access.auth import public, require_roles
 from ..access.roles import ADMIN
-from ..pagination import PageArgs, paginate
+from ..pagination import PageArgs, page_of, paginate
 from ..schemas import Int
 from .models import FAMILIES, TIME_UNITS, Category
+from .schemas import CategoryOut
 from .service import category_json, upsert_category
 
 blp = Blueprint("categories", __name__, description="问题类别 / Categories")
@@ -35,6 +36,7 @@ class CategoryArgs(Schema):
 @blp.route("/categories", methods=["POST"])
 @require_roles(ADMIN)
 @blp.arguments(CategoryArgs)
+@blp.alt_response(201, schema=CategoryOut, success=True)
 def create_category(args: dict):
     cat = upsert_category(**args)
     body = category_json(cat)
@@ -44,6 +46,7 @@ def create_category(args: dict):
 @blp.route("/categories", methods=["GET"])
 @public("随手拍页面向市民列出类别 / the snap page offers categories to residents")
 @blp.arguments(PageArgs, location="query")
+@blp.alt_response(200, schema=page_of(CategoryOut), success=True)
 def list_categories(args: dict):
     return paginate(
         select(Category).where(Category.active.is_(True)), Category.id, args, category_json

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from ..access.auth import current_actor, require_roles
 from ..access.roles import ADMIN, DISPATCHER, SUPERVISOR
+from ..apidoc import BINARY, HTML, answers_in
 from ..errors import ApiError, not_found
 from ..extensions import db
 from ..timeutil import utcnow
@@ -18,6 +19,7 @@ from .documents import XLSX_MIME, page_html, table_html, workbook
 from .importer import BatchMeta, import_batch
 from .models import BATCH_SOURCES, Campaign, FindingBatch
 from .report import batch_summary, summary_html, summary_xlsx
+from .schemas import BatchImported, BatchSummary, CampaignOut, CampaignReport
 
 blp = Blueprint("findings", __name__, description="问题清单 / Findings lists")
 
@@ -37,6 +39,11 @@ class BatchArgs(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "html", "xlsx")))
 
 
+def _documents(schema: type[Schema]) -> dict:
+    """?format=json|html|xlsx: the answer in each content type."""
+    return {"application/json": schema, "text/html": HTML, XLSX_MIME: BINARY}
+
+
 def _upload(name: str, required: bool) -> bytes | None:
     upload = request.files.get(name)
     data = upload.stream.read() if upload is not None and upload.stream else b""
@@ -52,6 +59,8 @@ def _upload(name: str, required: bool) -> bytes | None:
 @blp.route("/findings/batches", methods=["POST"])
 @require_roles(SUPERVISOR, ADMIN)
 @blp.arguments(BatchForm, location="form", content_type="multipart/form-data")
+@blp.alt_response(200, schema=BatchImported, success=True)
+@blp.alt_response(413, "REQUEST_ENTITY_TOO_LARGE")
 def import_batch_view(form: dict):
     meta = BatchMeta(form["name"].strip(), form["source"], form["due_date"])
     result = import_batch(
@@ -70,6 +79,7 @@ def import_batch_view(form: dict):
 @blp.route("/findings/batches/<int:batch_id>", methods=["GET"])
 @require_roles(SUPERVISOR, ADMIN, DISPATCHER)
 @blp.arguments(BatchArgs, location="query")
+@answers_in(blp, _documents(BatchSummary))
 def get_batch(args: dict, batch_id: int):
     batch = db.session.get(FindingBatch, batch_id)
     if batch is None:
@@ -113,6 +123,7 @@ def _campaign_json(campaign: Campaign) -> dict:
 @blp.route("/campaigns", methods=["POST"])
 @require_roles(SUPERVISOR, ADMIN)
 @blp.arguments(CampaignArgs)
+@blp.alt_response(201, schema=CampaignOut, success=True)
 def create_campaign_view(args: dict):
     campaign = create_campaign(current_actor(), CampaignInput(**args), utcnow())
     return _campaign_json(campaign), 201
@@ -121,6 +132,7 @@ def create_campaign_view(args: dict):
 @blp.route("/campaigns/<int:campaign_id>/report", methods=["GET"])
 @require_roles(SUPERVISOR, ADMIN, DISPATCHER)
 @blp.arguments(BatchArgs, location="query")
+@answers_in(blp, _documents(CampaignReport))
 def campaign_report_view(args: dict, campaign_id: int):
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:

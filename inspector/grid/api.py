@@ -9,12 +9,14 @@ from sqlalchemy import select
 
 from ..access.auth import public, require_roles
 from ..access.roles import ADMIN, STAFF_ROLES
+from ..apidoc import Answer, body_doc
 from ..errors import invalid
-from ..pagination import PageArgs, paginate
-from ..schemas import PositionArgs
+from ..pagination import PageArgs, page_of, paginate
+from ..schemas import Int, PositionArgs
 from .address import address_for
 from .coords import SYSTEMS, convert, from_wgs84, to_wgs84
 from .models import LEVELS, Zone
+from .schemas import ConvertOut, FeatureCollection, LocationOut, ZoneOut
 from .service import export_zones, import_zones_report, locate, zone_json
 
 blp = Blueprint("zones", __name__, description="网格与区域 / Zones and grids")
@@ -36,8 +38,21 @@ class ConvertArgs(PositionArgs):
     to_sys = fields.String(data_key="to", required=True, validate=validate.OneOf(SYSTEMS))
 
 
+class ZonesImported(Answer):
+    """The import's answer (ImportReport.as_json); here, as grid/ must not import Int."""
+
+    imported = Int(required=True)
+    created = Int(required=True)
+    updated = Int(required=True)
+    unchanged = Int(required=True)
+    by_level = fields.Dict(keys=fields.String(), values=Int(), required=True)
+    repaired = fields.List(fields.Dict(), required=True)
+
+
 @blp.route("/zones/import", methods=["POST"])
 @require_roles(ADMIN)
+@blp.doc(**body_doc(FeatureCollection))  # read by import_zones_report itself
+@blp.alt_response(200, schema=ZonesImported, success=True)
 def import_zones_view():
     """Import a FeatureCollection; answers what was created, updated, left alone and repaired."""
     payload = request.get_json(silent=True)
@@ -50,6 +65,7 @@ def import_zones_view():
 @blp.route("/zones/export", methods=["GET"])
 @require_roles(*STAFF_ROLES)
 @blp.arguments(ExportArgs, location="query")
+@blp.alt_response(200, schema=FeatureCollection, success=True)
 def export_zones_view(args: dict):
     codes = [c.strip() for c in (args["code"] or "").split(",") if c.strip()] or None
     return export_zones(args["level"], codes)
@@ -58,6 +74,7 @@ def export_zones_view(args: dict):
 @blp.route("/zones/locate", methods=["GET"])
 @public("上报前定位网格,不含个人信息 / residents place a tip on the grid; no personal data")
 @blp.arguments(PositionArgs, location="query")
+@blp.alt_response(200, schema=LocationOut, success=True)
 def locate_view(args: dict):
     """Point -> grid chain. Coordinates are read in coord_sys and answered in it (and WGS-84)."""
     system = args["coord_sys"]
@@ -74,6 +91,7 @@ def locate_view(args: dict):
 @blp.route("/coords/convert", methods=["GET"])
 @public("纯坐标换算,不涉及数据 / pure coordinate arithmetic, no data")
 @blp.arguments(ConvertArgs, location="query")
+@blp.alt_response(200, schema=ConvertOut, success=True)
 def convert_view(args: dict):
     lat, lon = convert(args["lat"], args["lon"], args["from_sys"], args["to_sys"])
     return {"lat": round(lat, 8), "lon": round(lon, 8), "coord_sys": args["to_sys"]}
@@ -82,6 +100,7 @@ def convert_view(args: dict):
 @blp.route("/zones", methods=["GET"])
 @require_roles(*STAFF_ROLES)
 @blp.arguments(ZoneListArgs, location="query")
+@blp.alt_response(200, schema=page_of(ZoneOut), success=True)
 def list_zones(args: dict):
     query = select(Zone)
     if args["level"]:

@@ -8,10 +8,12 @@ from marshmallow import Schema, fields, validate
 
 from ..access.auth import current_actor, require_roles
 from ..access.roles import ADMIN, DISPATCHER, SUPERVISOR
+from ..apidoc import BINARY, body_doc
 from ..errors import invalid
 from ..schemas import Int
 from ..timeutil import utcnow
 from .callbacks import OUTCOMES, record, sample
+from .schemas import CallbackOut, CallbackSample, HotlineImported
 from .service import import_file
 
 blp = Blueprint("hotline", __name__, description="12345热线工单 / 12345 hotline")
@@ -20,8 +22,16 @@ blp = Blueprint("hotline", __name__, description="12345热线工单 / 12345 hotl
 HOTLINE_ROLES = (DISPATCHER, SUPERVISOR, ADMIN)
 
 
+class HotlineUpload(Schema):
+    """Documents the upload read by hand below (request.files)."""
+
+    file = fields.Raw(required=True, metadata={**BINARY, "description": "12345 导出 CSV/XLSX"})
+
+
 @blp.route("/hotline/import", methods=["POST"])
 @require_roles(DISPATCHER, ADMIN)
+@blp.doc(**body_doc(HotlineUpload, "multipart/form-data"))
+@blp.alt_response(200, schema=HotlineImported, success=True)
 def import_hotline():
     upload = request.files.get("file")
     if upload is None:
@@ -39,6 +49,7 @@ class SampleArgs(Schema):
 @blp.route("/hotline/callbacks", methods=["GET"])
 @require_roles(*HOTLINE_ROLES)
 @blp.arguments(SampleArgs, location="query")
+@blp.alt_response(200, schema=CallbackSample, success=True)
 def callback_sample(args: dict):
     return sample(utcnow(), args["size"], args["months"], args["seed"])
 
@@ -51,5 +62,7 @@ class CallbackArgs(Schema):
 @blp.route("/hotline/callbacks/<int:case_id>", methods=["POST"])
 @require_roles(*HOTLINE_ROLES)
 @blp.arguments(CallbackArgs)
+@blp.alt_response(200, schema=CallbackOut, success=True)
+@blp.alt_response(409, "CONFLICT")
 def record_callback(args: dict, case_id: int):
     return record(current_actor(), case_id, args["outcome"], args["note"], utcnow())

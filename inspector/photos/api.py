@@ -8,6 +8,7 @@ from flask import current_app, redirect, request, send_file
 from flask_smorest import Blueprint
 
 from ..access.auth import current_actor, public
+from ..apidoc import BINARY, answers_in
 from ..errors import ApiError, not_found
 from ..extensions import db
 from . import urls
@@ -44,6 +45,22 @@ def _photo_for(photo_id: int, variant: str) -> Photo:
     return photo
 
 
+def _answers(*content_types: str):  # noqa: ANN202 - a decorator
+    """The photo views' answers: the bytes, or a redirect to the object store, or 304; 401
+    without a token or signature, 403 for a bad or expired signature."""
+    image = answers_in(blp, dict.fromkeys(content_types, BINARY))
+    moved = blp.alt_response(302, description="对象存储的临时地址 / presigned URL", success=True)
+    same = blp.alt_response(304, description="未修改 / not modified (ETag)", success=True)
+    refused = (blp.alt_response(401, "UNAUTHORIZED"), blp.alt_response(403, "FORBIDDEN"))
+
+    def decorate(view):  # noqa: ANN001, ANN202
+        for document in (image, moved, same, *refused):
+            view = document(view)
+        return view
+
+    return decorate
+
+
 def _redirect(location: str):
     """302 to a presigned URL valid for S3_URL_TTL_S. The redirect itself may be reused for
     half of that, so a list of thumbnails reloaded within minutes hits the browser cache."""
@@ -78,6 +95,7 @@ def _derived(photo_id: int, variant: str):
 
 @blp.route("/photos/<int:photo_id>/display.jpg", methods=["GET"])
 @public("<img> cannot send a token: a signed URL suffices; otherwise bearer + policy")
+@_answers("image/jpeg")
 def display(photo_id: int):
     """Display size (≤1280 px), upright, no EXIF. Made on first request, then cached. With
     S3 storage: 302 to a short-lived presigned URL of the object."""
@@ -86,6 +104,7 @@ def display(photo_id: int):
 
 @blp.route("/photos/<int:photo_id>/thumb.jpg", methods=["GET"])
 @public("<img> cannot send a token: a signed URL suffices; otherwise bearer + policy")
+@_answers("image/jpeg")
 def thumb(photo_id: int):
     """Thumbnail (≤320 px), upright, no EXIF."""
     return _derived(photo_id, "thumb")
@@ -93,6 +112,7 @@ def thumb(photo_id: int):
 
 @blp.route("/photos/<int:photo_id>/original", methods=["GET"])
 @public("signed original URLs are only issued to staff; otherwise bearer + policy")
+@_answers(*_EXT)
 def original(photo_id: int):
     """The untouched original (EXIF and GPS included): staff who may see the case only."""
     photo = _photo_for(photo_id, "original")

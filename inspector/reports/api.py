@@ -15,12 +15,13 @@ from ..access.roles import ROLES
 from ..errors import ApiError, not_found
 from ..extensions import db
 from ..grid.coords import SYSTEMS
-from ..pagination import PageArgs, paginate
+from ..pagination import PageArgs, page_of, paginate
 from ..schemas import CoordSysArgs, TrackingArgs
 from ..timeutil import utcnow
 from .models import Report
 from .present import report_json
 from .queries import own_reports
+from .schemas import ReportOut
 from .service import (
     ReportInput,
     RetryProof,
@@ -72,6 +73,12 @@ def _answer(report: Report, token: str | None, status: int, coord_sys: str):
 @rate_limited("submit")
 @blp.arguments(ReportForm, location="form", content_type="multipart/form-data")
 @blp.arguments(CoordSysArgs, location="query", as_kwargs=True)  # the answer's map system
+@blp.alt_response(201, schema=ReportOut, success=True)
+@blp.alt_response(
+    200, schema=ReportOut, description="重发:原上报 / a retry: the first report", success=True
+)
+@blp.alt_response(409, "CONFLICT")
+@blp.alt_response(413, "REQUEST_ENTITY_TOO_LARGE")
 def create_report(form: dict, coord_sys: str):
     actor = current_actor()
     client_id = str(form["client_id"]) if form["client_id"] else None
@@ -95,6 +102,7 @@ def create_report(form: dict, coord_sys: str):
 @blp.route("/reports/<int:report_id>", methods=["GET"])
 @public("anonymous reporters follow with their tracking token; others by the case policy")
 @blp.arguments(TrackingArgs, location="query")
+@blp.alt_response(200, schema=ReportOut, success=True)
 def get_report(args: dict, report_id: int):
     actor = current_actor()
     report = db.session.get(Report, report_id)
@@ -109,6 +117,8 @@ def get_report(args: dict, report_id: int):
 @blp.route("/reports/track", methods=["GET"])
 @public("anonymous follow-up by tracking token alone")
 @blp.arguments(TrackingArgs, location="query")
+@blp.alt_response(200, schema=ReportOut, success=True)
+@blp.alt_response(404, "NOT_FOUND")
 def track_report(args: dict):
     """Anonymous follow-up by tracking token alone (the phone may have lost the report id)."""
     report = report_by_token(args["token"]) if args["token"] else None
@@ -120,6 +130,7 @@ def track_report(args: dict):
 @blp.route("/me/reports", methods=["GET"])
 @require_roles(*ROLES)
 @blp.arguments(MyReportsArgs, location="query")
+@blp.alt_response(200, schema=page_of(ReportOut), success=True)
 def my_reports(args: dict):
     actor = current_actor()
     query = own_reports(actor)

@@ -45,3 +45,7 @@ class Report(db.Model):
     category = relationship("Category")
     case = relationship("Case", back_populates="reports", foreign_keys=[case_id])
     photos = relationship("Photo", back_populates="report", order_by="Photo.position")
+    # What an Open311 sender gave beyond the phone (email, names: open311/models.py), read only
+    # for the staff who may see the phone (reports/present.py). Named, not imported: open311
+    # sits above reports.
+    open311_request = relationship("Open311Request", uselist=False, viewonly=True)

@@ -53,6 +53,8 @@ def report_json(
     }
     if can_see_phone(actor, facts):
         body["phone"] = report.phone
+        if report.source == "open311":  # the sender's other contact data, same audience
+            body["contact"] = _open311_contact(report)
     if with_case and case is not None:
         body["case"] = {"id": case.id, "number": case.number, "status": case.status}
         if case.status in ("rectified", "closed"):
@@ -61,6 +63,18 @@ def report_json(
     else:
         body["case"] = None
     return body
+
+
+def _open311_contact(report: Report) -> dict[str, str | None]:
+    """Email and names an Open311 sender gave: private like a resident's phone, so shown to
+    exactly the staff who see the phone (policy.can_see_phone: admins, dispatchers and grid
+    workers who may see the case, to call or write back), never to anyone else."""
+    sent = report.open311_request
+    return {
+        "email": sent.email if sent else None,
+        "first_name": sent.first_name if sent else None,
+        "last_name": sent.last_name if sent else None,
+    }
 
 
 # Flags for the dispatcher about other cases (reports/jobs.py): not shown to the public.

@@ -12,9 +12,10 @@ from ..access.roles import ADMIN, DISPATCHER, SUPERVISOR
 from ..categories.service import category_by_code
 from ..grid.coords import to_wgs84
 from ..grid.service import locate
-from ..pagination import PageArgs, paginate
+from ..pagination import PageArgs, page_of, paginate
 from ..schemas import PositionArgs
 from .models import RoutingRule
+from .schemas import DecideOut, RuleOut
 from .service import route, rule_json, upsert_rule
 
 blp = Blueprint("routing", __name__, description="分派规则 / Routing rules")
@@ -33,6 +34,7 @@ class DecideArgs(PositionArgs):
 @blp.route("/routing/decide", methods=["GET"])
 @require_roles(ADMIN, DISPATCHER, SUPERVISOR)
 @blp.arguments(DecideArgs, location="query")
+@blp.alt_response(200, schema=DecideOut, success=True)
 def decide_view(args: dict):
     """Which unit a report of this category at this place would go to, and why (a dry run)."""
     category = category_by_code(args["category_code"])
@@ -47,6 +49,7 @@ def decide_view(args: dict):
 @blp.route("/routing-rules", methods=["POST"])
 @require_roles(ADMIN)
 @blp.arguments(RuleArgs)
+@blp.alt_response(201, schema=RuleOut, success=True)
 def create_rule(args: dict):
     rule = upsert_rule(args["category_code"], args["zone_code"], args["unit_code"])
     body = rule_json(rule)
@@ -56,5 +59,6 @@ def create_rule(args: dict):
 @blp.route("/routing-rules", methods=["GET"])
 @require_roles(ADMIN, DISPATCHER, SUPERVISOR)
 @blp.arguments(PageArgs, location="query")
+@blp.alt_response(200, schema=page_of(RuleOut), success=True)
 def list_rules(args: dict):
     return paginate(select(RoutingRule), RoutingRule.id, args, rule_json)

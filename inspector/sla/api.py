@@ -10,12 +10,13 @@ from ..access.auth import current_actor, require_roles
 from ..access.roles import DISPATCHER, SUPERVISOR, UNIT_STAFF
 from ..errors import not_found
 from ..extensions import db
-from ..pagination import PageArgs, paginate
+from ..pagination import PageArgs, page_of, paginate
 from ..schemas import Id
 from ..timeutil import iso_local
 from .models import KINDS, Notification, NotificationRead
 from .present import notification_json
 from .queries import notification_list, read_times, visible_notifications
+from .schemas import NotificationOut
 
 blp = Blueprint("notifications", __name__, description="通知 / Notifications")
 
@@ -31,6 +32,7 @@ class NotificationArgs(PageArgs):
 @blp.route("/notifications", methods=["GET"])
 @require_roles(*READERS)
 @blp.arguments(NotificationArgs, location="query")
+@blp.alt_response(200, schema=page_of(NotificationOut), success=True)
 def list_notifications(args: dict):
     actor = current_actor()
     query = notification_list(actor, args["unread"], args["kind"], args["case_id"])
@@ -44,6 +46,7 @@ def list_notifications(args: dict):
 
 @blp.route("/notifications/<int:notification_id>/read", methods=["POST"])
 @require_roles(*READERS)
+@blp.alt_response(200, schema=NotificationOut, success=True)
 def mark_read(notification_id: int):
     actor = current_actor()
     notification = db.session.scalar(

@@ -10,11 +10,22 @@ from marshmallow import Schema, fields, validate
 
 from ..access.auth import current_actor, require_roles
 from ..access.roles import ADMIN, DISPATCHER, STAFF_ROLES, SUPERVISOR, UNIT_STAFF
+from ..apidoc import BINARY, CSV, HTML, answers_in
 from ..errors import invalid
+from ..grid.schemas import FeatureCollection
 from ..workflow.models import STATUSES
 from . import bulletins, exports, periods
 from .indicators import category_stats, grid_stats, reporter_stats, unit_stats
 from .rankings import rankings
+from .schemas import (
+    BulletinOut,
+    CategoryStats,
+    GridStats,
+    PublicationOut,
+    RankingsOut,
+    ReporterStats,
+    UnitStats,
+)
 
 blp = Blueprint("supervision", __name__, description="督查考核 / Supervision")
 
@@ -60,6 +71,7 @@ def _stats(service: Callable, args: dict) -> dict:
 @blp.route("/stats/units", methods=["GET"])
 @require_roles(*UNIT_READERS)
 @blp.arguments(PeriodArgs, location="query")
+@blp.alt_response(200, schema=UnitStats, success=True)
 def stats_units(args: dict):
     """责任单位考核指标 (unit staff: their own unit only)."""
     return _stats(unit_stats, args)
@@ -68,6 +80,7 @@ def stats_units(args: dict):
 @blp.route("/stats/grids", methods=["GET"])
 @require_roles(*READERS)
 @blp.arguments(PeriodArgs, location="query")
+@blp.alt_response(200, schema=GridStats, success=True)
 def stats_grids(args: dict):
     """单元网格: 网格员发现与漏报、核实、核查."""
     return _stats(grid_stats, args)
@@ -76,6 +89,7 @@ def stats_grids(args: dict):
 @blp.route("/stats/categories", methods=["GET"])
 @require_roles(*READERS)
 @blp.arguments(PeriodArgs, location="query")
+@blp.alt_response(200, schema=CategoryStats, success=True)
 def stats_categories(args: dict):
     return _stats(category_stats, args)
 
@@ -83,6 +97,7 @@ def stats_categories(args: dict):
 @blp.route("/stats/reporters", methods=["GET"])
 @require_roles(*READERS)
 @blp.arguments(PeriodArgs, location="query")
+@blp.alt_response(200, schema=ReporterStats, success=True)
 def stats_reporters(args: dict):
     """上报人有效举报率 (names masked)."""
     return _stats(reporter_stats, args)
@@ -91,9 +106,14 @@ def stats_reporters(args: dict):
 @blp.route("/rankings", methods=["GET"])
 @require_roles(*UNIT_READERS)
 @blp.arguments(WeekArgs, location="query")
+@blp.alt_response(200, schema=RankingsOut, success=True)
 def get_rankings(args: dict):
     """红黑榜 and 流动黄旗 of an ISO week."""
     return rankings(period_or_422(periods.week, args["week"]), current_actor())
+
+
+# ?format=json|html|pdf: the bulletin in each content type.
+BULLETIN_TYPES = {"application/json": BulletinOut, "text/html": HTML, "application/pdf": BINARY}
 
 
 def _document(kind: str, period: periods.Period, fmt: str):  # noqa: ANN202
@@ -110,6 +130,7 @@ def _document(kind: str, period: periods.Period, fmt: str):  # noqa: ANN202
 @blp.route("/bulletins/weekly", methods=["GET"])
 @require_roles(*UNIT_READERS)
 @blp.arguments(WeeklyArgs, location="query")
+@answers_in(blp, BULLETIN_TYPES)
 def weekly_bulletin(args: dict):
     """周通报 as JSON, printable A4 HTML or PDF; the frozen one once published."""
     return _document("weekly", period_or_422(periods.week, args["week"]), args["format"])
@@ -118,6 +139,7 @@ def weekly_bulletin(args: dict):
 @blp.route("/bulletins/monthly", methods=["GET"])
 @require_roles(*UNIT_READERS)
 @blp.arguments(MonthlyArgs, location="query")
+@answers_in(blp, BULLETIN_TYPES)
 def monthly_bulletin(args: dict):
     """月总结 as JSON, printable A4 HTML or PDF; the frozen one once published."""
     return _document("monthly", period_or_422(periods.month, args["month"]), args["format"])
@@ -130,6 +152,8 @@ def _publish(kind: str, period: periods.Period):  # noqa: ANN202
 
 @blp.route("/bulletins/weekly/<string:week>/publish", methods=["POST"])
 @require_roles(SUPERVISOR, ADMIN)
+@blp.alt_response(201, schema=PublicationOut, success=True)
+@blp.alt_response(409, "CONFLICT")
 def publish_weekly(week: str):
     """Freeze the week's bulletin (document, numbers, SHA-256 of the PDF, who published)."""
     return _publish("weekly", period_or_422(periods.week, week))
@@ -137,6 +161,8 @@ def publish_weekly(week: str):
 
 @blp.route("/bulletins/monthly/<string:month>/publish", methods=["POST"])
 @require_roles(SUPERVISOR, ADMIN)
+@blp.alt_response(201, schema=PublicationOut, success=True)
+@blp.alt_response(409, "CONFLICT")
 def publish_monthly(month: str):
     return _publish("monthly", period_or_422(periods.month, month))
 
@@ -165,6 +191,12 @@ def _attachment(ext: str) -> dict[str, str]:
 @blp.route("/exports/cases.xlsx", methods=["GET"])
 @require_roles(*STAFF_ROLES)
 @blp.arguments(ExportArgs, location="query")
+@blp.alt_response(
+    200,
+    schema=BINARY,
+    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    success=True,
+)
 def export_xlsx(args: dict):
     """案件台账 (Excel): Chinese headers, frozen header row, filters; the caller's cases only."""
     f, actor = _export_filter(args), current_actor()
@@ -182,6 +214,7 @@ def export_xlsx(args: dict):
 @blp.route("/exports/cases.csv", methods=["GET"])
 @require_roles(*STAFF_ROLES)
 @blp.arguments(ExportArgs, location="query")
+@blp.alt_response(200, schema=CSV, content_type="text/csv", success=True)
 def export_csv(args: dict):
     f, actor = _export_filter(args), current_actor()
     body = exports.csv_chunks(actor, f, exports.source(request.host_url.rstrip("/")))
@@ -191,6 +224,7 @@ def export_csv(args: dict):
 @blp.route("/exports/cases.geojson", methods=["GET"])
 @require_roles(*STAFF_ROLES)
 @blp.arguments(ExportArgs, location="query")
+@blp.alt_response(200, schema=FeatureCollection, content_type="application/geo+json", success=True)
 def export_geojson(args: dict):
     f, actor = _export_filter(args), current_actor()
     body = exports.geojson_chunks(actor, f, exports.source(request.host_url.rstrip("/")))

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
+import flask_swagger_ui
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 
 from ..access.auth import public
 
@@ -30,6 +39,13 @@ PERMISSIONS = "geolocation=(self), camera=(self), microphone=(), payment=()"
 SHELL = "页面外壳,不含数据;数据经 /api/v1 按令牌读取 / an HTML shell without data; the API decides"
 
 blp = Blueprint("web", __name__, template_folder="templates")
+
+
+# The browsable API page runs Swagger UI (from the flask-swagger-ui wheel, served by us from
+# /api/v1/docs/assets/): the same policy, plus `connect-src 'self'` is all it needs to read the
+# document; it loads nothing from elsewhere (its validator badge is switched off in apidocs.js).
+SWAGGER_DIST = Path(flask_swagger_ui.__file__).resolve().parent / "dist"
+SWAGGER_FILES = frozenset({"swagger-ui.css", "swagger-ui-bundle.js", "LICENSE", "VERSION"})
 
 
 @blp.after_request
@@ -59,6 +75,7 @@ def api_index() -> dict:
     return {
         "name": "Inspector 随手拍城市巡查 API",
         "openapi": "/api/v1/openapi.json",
+        "docs": url_for("web.api_docs"),
         "operations": sorted(p for p in ("/healthz", "/readyz") if p in routes),
         "pages": {
             "report": url_for("web.report"),
@@ -68,6 +85,26 @@ def api_index() -> dict:
             "map": url_for("web.console_map"),
         },
     }
+
+
+@blp.route("/api/v1/docs/")
+@public("接口文档页面,不含数据 / the browsable API description, no data")
+def api_docs() -> str:
+    """Swagger UI over /api/v1/openapi.json, every file served by us (no CDN)."""
+    return render_template("apidocs.html", version=(SWAGGER_DIST / "VERSION").read_text().strip())
+
+
+@blp.route("/api/v1/docs/assets/<string:filename>")
+@public("Swagger UI 的脚本与样式 / Swagger UI's script and style (Apache-2.0)")
+def api_docs_asset(filename: str) -> Response:
+    if filename not in SWAGGER_FILES:
+        abort(404)
+    response = send_from_directory(SWAGGER_DIST, filename, max_age=ASSET_MAX_AGE_S)
+    if filename.endswith(".js"):
+        response.mimetype = "text/javascript"
+    elif filename in ("LICENSE", "VERSION"):
+        response.mimetype = "text/plain"
+    return response
 
 
 @blp.route("/m/")

@@ -12,15 +12,18 @@ from ..access.actor import Actor
 from ..access.auth import current_actor, public, require_roles
 from ..access.idempotency import idempotent
 from ..access.roles import ROLES
+from ..apidoc import body_doc
 from ..errors import invalid
 from ..grid.coords import SYSTEMS
-from ..pagination import PageArgs, paginate
+from ..pagination import PageArgs, page_of, paginate
 from ..reports.present import report_json
+from ..reports.schemas import ReportOut
 from ..schemas import CoordSysArgs, Id, Int, TrackingArgs
 from ..timeutil import utcnow
 from .models import STATUSES, Case
 from .present import case_json, shown_reports
 from .queries import case_list
+from .schemas import CaseFull, CaseOut
 from .service import ActionInput, load_case, perform
 
 blp = Blueprint("cases", __name__, description="案件办理 / Cases")
@@ -51,9 +54,26 @@ class ActionArgs(Schema):
     version = Id(load_default=None)
 
 
+class ActionForm(ActionArgs):
+    """Documents the multipart form of an action: the fields plus `photo` files (read from
+    request.files by _action_input, never loaded through this schema)."""
+
+    photo = fields.List(
+        fields.Raw(metadata={"type": "string", "format": "binary"}),
+        metadata={"description": "现场照片 / on-site photos"},
+    )
+
+
+class CaseAnswer(CaseFull):
+    """GET /cases/<id> and every action's answer: the case with the reports the caller sees."""
+
+    reports = fields.List(fields.Nested(ReportOut), required=True)
+
+
 @blp.route("/cases", methods=["GET"])
 @require_roles(*ROLES)
 @blp.arguments(CaseListArgs, location="query")
+@blp.alt_response(200, schema=page_of(CaseOut), success=True)
 def list_cases(args: dict):
     actor = current_actor()
     filters = {k: args[k] for k in ("status", "unit_code", "grid_code", "category_code", "overdue")}
@@ -66,6 +86,7 @@ def list_cases(args: dict):
 @blp.route("/cases/<int:case_id>", methods=["GET"])
 @public("an anonymous reporter follows his case with the tracking token; others by policy")
 @blp.arguments(TrackingArgs, location="query")
+@blp.alt_response(200, schema=CaseAnswer, success=True)
 def get_case(args: dict, case_id: int):
     actor = current_actor()
     case = load_case(case_id, actor, args["token"])
@@ -109,6 +130,11 @@ def _action_input() -> ActionInput:
     "an anonymous reporter rates or reopens with his tracking token; the table decides the rest"
 )
 @blp.arguments(CoordSysArgs, location="query", as_kwargs=True)
+@blp.doc(**body_doc(ActionArgs))  # read by _action_input: JSON, or multipart with photos
+@blp.doc(**body_doc(ActionForm, "multipart/form-data"))
+@blp.alt_response(200, schema=CaseAnswer, success=True)
+@blp.alt_response(403, "FORBIDDEN")  # the transition table refuses this role now
+@blp.alt_response(409, "CONFLICT")
 @idempotent
 def act_on_case(case_id: int, action: str, coord_sys: str):
     actor = current_actor()

@@ -30,6 +30,7 @@ from .. import open311_schemas as S
 from ..helpers import auth
 from ..images import jpeg
 from ..live import live_server
+from .flows import act
 
 V2 = "/open311/v2"
 WEST_GRID = "429901001001007"  # 西城区解放街道鼓楼社区 07号网格
@@ -522,3 +523,43 @@ def test_keys_on_the_command_line(demo_app):
     assert again.exit_code != 0
     missing = runner.invoke(args=["open311", "keys", "revoke", "nobody"])
     assert missing.exit_code != 0
+
+
+def test_contact_data_reaches_only_the_staff_who_see_a_residents_phone(demo_app):
+    """Decision (README, Open311): an Open311 sender's phone, email and names are private like a
+    resident's phone: the staff who may call a reporter back (policy.PHONE_ROLES: admins,
+    dispatchers, the grid's workers) see them on the report, whole, as they see a resident's
+    phone; the unit handling the case, supervisors, residents and every Open311 reader do not."""
+    client = demo_app.test_client()
+    key = make_key(demo_app, "联系方式")
+    answer = post(client, key, description="井盖缺失", device_id="contact-1", **CONTACT)
+    assert answer.status_code == 201, answer.get_json()
+    number = answer.get_json()[0]["service_request_id"]
+    with demo_app.app_context():
+        case_id = db.session.scalar(select(Case.id).where(Case.number == number))
+    # filed and dispatched to 综合执法局, whose staff now handle it
+    assert act(client, "dispatcher", case_id, "file").status_code == 200
+    assert act(client, "dispatcher", case_id, "dispatch", unit_code="zfj").status_code == 200
+
+    def report_seen_by(user: str) -> dict | None:
+        response = client.get(f"/api/v1/cases/{case_id}", headers=auth(client, user))
+        if response.status_code != 200:
+            return None
+        [report] = response.get_json()["reports"]
+        return report
+
+    whole = {"email": "li.si@example.cn", "first_name": "四", "last_name": "李"}
+    for user in ("dispatcher", "admin", "gridworker"):  # gridworker: 鼓楼社区, the case's grid
+        report = report_seen_by(user)
+        assert report["phone"] == "13912345678", user
+        assert report["contact"] == whole, user
+    for user in ("unitstaff", "supervisor"):  # they see the case, not who sent it
+        report = report_seen_by(user)
+        assert report is not None and report["source"] == "open311", user
+        assert "phone" not in report and "contact" not in report, user
+    assert report_seen_by("resident") is None  # not his report: the case is hidden (404)
+    # The Open311 reads never carry them (public, with or without extensions).
+    for path in (f"requests/{number}.json?extensions=true", f"requests/{number}.xml"):
+        text = client.get(f"{V2}/{path}").get_data(as_text=True)
+        for secret in (*whole.values(), "13912345678"):
+            assert secret not in text, (path, secret)

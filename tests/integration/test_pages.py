@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ..helpers import auth
@@ -36,6 +38,30 @@ def test_the_api_index_links_the_pages(demo_client):
     body = demo_client.get("/api/v1/").get_json()
     assert body["openapi"] == "/api/v1/openapi.json"
     assert body["pages"]["report"] == "/m/" and body["pages"]["console"] == "/console/"
+    assert body["docs"] == "/api/v1/docs/"
+
+
+def test_the_api_docs_page_and_its_files_come_from_us(demo_client):
+    """Swagger UI's own files (from the flask-swagger-ui wheel), under the pages' CSP; nothing
+    else of the package's folder is served. The page itself: tests/browser/test_apidocs.py."""
+    page = demo_client.get("/api/v1/docs/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert "<script>" not in html  # no inline script
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing from another host
+    assert 'href="/api/v1/docs/"' in demo_client.get("/").get_data(as_text=True)
+    bundle = demo_client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and bundle.mimetype == "text/javascript"
+    assert b"SwaggerUIBundle" in bundle.data
+    css = demo_client.get("/api/v1/docs/assets/swagger-ui.css")
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    licence = demo_client.get("/api/v1/docs/assets/LICENSE").get_data(as_text=True)
+    assert "Apache License" in licence
+    for other in ("index.html", "oauth2-redirect.html", "..%2F__init__.py", "swagger-ui.js"):
+        assert demo_client.get(f"/api/v1/docs/assets/{other}").status_code == 404, other
+    script = demo_client.get("/assets/apidocs.js").get_data(as_text=True)
+    assert "validatorUrl: null" in script
 
 
 def test_case_answers_list_the_callers_actions_by_their_chinese_names(demo_client):

@@ -46,6 +46,11 @@ function facts(c) {
   ];
   const phones = c.reports.map((r) => r.phone).filter(Boolean);
   if (phones.length) rows.push(['联系电话', phones.join(', ')]);
+  // Open311 senders' email and names: in the answer only for the staff who see the phone.
+  const contacts = c.reports.map((r) => r.contact).filter(Boolean)
+    .map((x) => [`${x.last_name || ''}${x.first_name || ''}`, x.email].filter(Boolean).join(' '))
+    .filter(Boolean);
+  if (contacts.length) rows.push(['联系人', contacts.join(', ')]);
   return h('dl', { class: 'facts' }, rows.filter(([, v]) => v).flatMap(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)]));
 }
 
