@@ -84,6 +84,78 @@ def audit_verify() -> None:
     click.echo("案件流水校验通过 / every case timeline verifies")
 
 
+def _read_ledger(path: str | None) -> dict[str, int | None]:
+    """`client_id [report_id]` per line: what the server acknowledged to the clients."""
+    ledger: dict[str, int | None] = {}
+    if path is None:
+        return ledger
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if parts:
+                ledger[parts[0]] = int(parts[1]) if len(parts) > 1 else None
+    return ledger
+
+
+@audit_cli.command("storage")
+@click.option(
+    "--grace-minutes",
+    default=60.0,
+    show_default=True,
+    type=float,
+    help="更新的无主对象视为上传中 / younger objects without a row are uploads in flight",
+)
+@click.option(
+    "--acknowledged",
+    "ledger_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="客户端已收到确认的上报清单 / file of acknowledged client_ids (`client_id [report_id]`)",
+)
+@click.option("--json", "as_json", is_flag=True, help="机器可读输出 / JSON output")
+def audit_storage(grace_minutes: float, ledger_path: str | None, as_json: bool) -> None:
+    """Photos and reports after a crash: every photo row has its object with its hash, no old
+    object lacks a row, no client_id is on two reports, every acknowledged report exists, and
+    every case timeline verifies; exit 1 when anything is found."""
+    import json
+    from dataclasses import asdict
+
+    from .photos.audit import StorageFinding, check_orphans, check_rows
+    from .reports.audit import duplicate_reports, missing_acknowledged, verify_ratings
+    from .workflow.audit import verify_all
+
+    findings = check_rows() + check_orphans(grace_minutes * 60)
+    findings += duplicate_reports() + missing_acknowledged(_read_ledger(ledger_path))
+    findings += [
+        StorageFinding("timeline", p.case_number or str(p.case_id), (p.case_id,), p.problem)
+        for p in verify_all() + verify_ratings()
+    ]
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.kind] = counts.get(finding.kind, 0) + 1
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"ok": not findings, "counts": counts, "findings": [asdict(f) for f in findings]},
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for finding in findings:
+            click.echo(finding.describe(), err=True)
+    if findings:
+        summary = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()))
+        if as_json:
+            raise SystemExit(1)
+        raise click.ClickException(
+            f"发现 {len(findings)} 处问题 / {len(findings)} problems: {summary}"
+        )
+    if not as_json:
+        click.echo(
+            "照片对象、上报与案件流水均完好 / every photo object, report and timeline checks out"
+        )
+
+
 jobs_cli = AppGroup("jobs", help="后台任务 / Background jobs")
 
 

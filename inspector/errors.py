@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, jsonify, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -115,6 +115,16 @@ def _unexpected(exc: Exception):
         return _api_error(changed_concurrently())
     from flask import current_app
 
+    if isinstance(exc, OperationalError):
+        # The database is restarting or unreachable (a failover, a crash): nothing was stored,
+        # and phones resend with their client_id, so say "later" rather than "broken".
+        current_app.logger.warning("database unavailable: %s", exc.orig)
+        return error_response(
+            503,
+            "database_unavailable",
+            "数据库暂不可用,请稍后重试 / Database unavailable, retry shortly",
+            headers={"Retry-After": "5"},
+        )
     current_app.logger.exception("unhandled error")
     return error_response(500, "internal_error", "服务器内部错误 / Internal server error")
 

@@ -2,6 +2,8 @@
 
 Reports sit above the workflow: the case timelines (workflow/audit.py) say nothing about report
 rows, so editing a rating in the database without a `rate` event shows here.
+`audit storage` adds the exactly-once checks: no client_id on two reports, and every report a
+client was acknowledged for (a ledger the load harness keeps) present.
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
+from ..photos.audit import StorageFinding
 from ..timeutil import as_utc
 from ..workflow.audit import ChainProblem, same_time
 from ..workflow.models import Case, CaseEvent
@@ -102,3 +105,57 @@ def _rating_problem(report: Report, latest: CaseEvent | None) -> str | None:
             f"{latest.seq} 条:{score!r})不符 / rating disagrees with its latest rate event"
         )
     return None
+
+
+# ------------------------------------------------------------------ `audit storage`: exactly once
+
+
+def duplicate_reports() -> list[StorageFinding]:
+    """A client_id on more than one report: a phone's retry became a second report.
+
+    The unique constraint on `report.client_id` should make this impossible; the audit checks
+    the outcome rather than trusting the schema (a restored dump, a dropped constraint)."""
+    rows = db.session.execute(
+        select(Report.client_id, Report.id)
+        .where(
+            Report.client_id.in_(
+                select(Report.client_id)
+                .where(Report.client_id.is_not(None))
+                .group_by(Report.client_id)
+                .having(func.count() > 1)
+            )
+        )
+        .order_by(Report.client_id, Report.id)
+    ).all()
+    by_client: dict[str, list[int]] = defaultdict(list)
+    for client_id, report_id in rows:
+        by_client[client_id].append(report_id)
+    return [
+        StorageFinding(
+            "duplicate_report", client_id, tuple(ids), f"{len(ids)} 条上报 / {len(ids)} reports"
+        )
+        for client_id, ids in by_client.items()
+    ]
+
+
+def missing_acknowledged(acknowledged: dict[str, int | None]) -> list[StorageFinding]:
+    """Reports the server answered 2xx for (client_id -> report id, when the client kept it)
+    that are not in the database, or not as the answered row: an acknowledged report was lost."""
+    found: dict[str, list[int]] = defaultdict(list)
+    ordered = sorted(acknowledged)
+    for start in range(0, len(ordered), 500):
+        batch = ordered[start : start + 500]
+        for client_id, report_id in db.session.execute(
+            select(Report.client_id, Report.id).where(Report.client_id.in_(batch))
+        ):
+            found[client_id].append(report_id)
+    findings = []
+    for client_id in ordered:
+        ids, answered = found.get(client_id, []), acknowledged[client_id]
+        if not ids:
+            detail = "已确认的上报不存在 / acknowledged report missing"
+            findings.append(StorageFinding("acknowledged_missing", client_id, (), detail))
+        elif answered is not None and answered not in ids:
+            detail = f"应答的上报 {answered} 不存在 / answered report {answered} is not the row"
+            findings.append(StorageFinding("acknowledged_missing", client_id, tuple(ids), detail))
+    return findings

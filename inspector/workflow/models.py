@@ -67,6 +67,15 @@ class Case(db.Model):
         Index("ix_case_due_at", "due_at"),
         Index("ix_case_closed_at", "closed_at"),
         Index("ix_case_created_at", "created_at"),
+        # Lists page newest first by id (0016): each filter's columns, then id, so a page is
+        # read off the index instead of sorting every match (bench/queue.py).
+        Index("ix_case_unit_status_id", "unit_id", "status", "id"),
+        Index("ix_case_unit_id", "unit_id", "id"),
+        Index("ix_case_status_id", "status", "id"),
+        Index("ix_case_grid_id", "grid_id", "id"),
+        Index("ix_case_category_id", "category_id", "id"),
+        # Intake's duplicate search (workflow/nearby.py): open cases of a category near a spot.
+        Index("ix_case_category_status_lat_lon", "category_id", "status", "lat", "lon"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

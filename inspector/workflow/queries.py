@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..access.actor import Actor
-from ..access.policy import CITYWIDE_ROLES, is_public
+from ..access.policy import CITYWIDE_ROLES
 from ..access.roles import GRID_WORKER, PUBLIC_ROLES, UNIT_STAFF
 from ..categories.models import Category
 from ..grid.models import Zone
@@ -64,9 +64,9 @@ def case_list(
 ) -> Select:
     """GET /cases: the cases the caller may see, filtered, with what each row shows loaded in
     four queries rather than four per row (dashboards list 200)."""
-    relations = [Case.category, Case.unit, Case.grid, Case.point]
-    if is_public(actor):  # their rows show their own report's description (case_json)
-        relations.append(Case.reports)
+    # Reports too: staff rows show their warnings, public rows their own description
+    # (case_json); without it each row of a 200-row queue page loaded its reports alone.
+    relations = [Case.category, Case.unit, Case.grid, Case.point, Case.reports]
     query = select(Case).where(visible_cases(actor)).options(*map(selectinload, relations))
     if status:
         query = query.where(Case.status == status)

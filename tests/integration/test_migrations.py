@@ -270,6 +270,33 @@ def _check_0013_patrols(conn: Connection) -> None:
 CHECKS["0013"] = _check_0013_patrols
 
 
+def _check_0016_case_list_indexes(conn: Connection) -> None:
+    """0016 adds indexes only: the five cases are all still there, and a unit's queue, read
+    through the new (unit_id, status, id) index's columns, finds the dispatched ones newest
+    first."""
+    names = {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("case")}
+    assert names["ix_case_unit_status_id"] == ["unit_id", "status", "id"]
+    assert names["ix_case_status_id"] == ["status", "id"]
+    assert names["ix_case_category_status_lat_lon"] == ["category_id", "status", "lat", "lon"]
+    assert {"ix_case_unit_id", "ix_case_grid_id", "ix_case_category_id"} <= set(names)
+    assert conn.execute(text('SELECT COUNT(*) FROM "case"')).scalar_one() == 5
+    # The dump's cases: 1 closed (unit 1), 2 dispatched (unit 4), 3 merged, 4 dispatched
+    # (unit 1), 5 verifying.
+    for unit_id, expected in ((1, [4]), (4, [2]), (2, [])):
+        queue = (
+            conn.execute(
+                text('SELECT id FROM "case" WHERE unit_id = :u AND status = :s ORDER BY id DESC'),
+                {"u": unit_id, "s": "dispatched"},
+            )
+            .scalars()
+            .all()
+        )
+        assert queue == expected
+
+
+CHECKS["0016"] = _check_0016_case_list_indexes
+
+
 def _decode(value):
     if isinstance(value, dict) and "$dt" in value:
         return datetime.fromisoformat(value["$dt"])

@@ -1,0 +1,588 @@
+"""The real stack under a bounded, realistic load, optionally with crashes; then `audit storage`.
+
+    .venv/bin/python bench/load.py [--seconds 120] [--clients 8] [--workers N] [--faults]
+                                   [--kill-every 5] [--photo-size phone|small]
+                                   [--pg postgresql://postgres@127.0.0.1:5432/postgres]
+
+Starts on this machine, loopback only: a fresh PostgreSQL database (on `--pg`; with `--faults`
+a throwaway cluster of its own, initdb in a temp dir on a free port, because the fault run
+restarts it), a Redis of its own (redis-server on a free port, no persistence), gunicorn with
+deploy/gunicorn.conf.py (`wsgi:app`, preload, gthread), one RQ worker (`flask jobs worker`),
+local media in a temp dir. Loads the demo county, then:
+
+1. baseline: every client process hammers `GET /healthz` for `--baseline-seconds`;
+2. the mix, for `--seconds`: each client process loops over photo reports (60 %: a grid worker's
+   patrol report or a resident's tip, 1-3 JPEGs of a phone's size, 4032x3024 ~2-3 MB, with
+   EXIF GPS and time inside the city at the report's spot), queue reads (25 %: a unit's
+   dispatched queue, the dispatcher's filed queue, 50 rows) and case actions (15 %: the
+   dispatcher dispatches a case this client reported). A report that fails in any way (refused
+   connection, 5xx, timeout) is sent again with its client_id until acknowledged (up to
+   `--retry-seconds` after the end); actions retry with their Idempotency-Key. Every
+   acknowledged report goes into a ledger (client_id, report id).
+3. `--faults`: meanwhile SIGKILL one gunicorn worker every `--kill-every` seconds and crash-
+   restart the PostgreSQL cluster once (pg_ctl stop -m immediate, start) a third of the way in.
+4. Stop, then `flask audit storage --acknowledged <ledger>`: every photo row has its object
+   with its hash, no old orphan, no client_id twice, every acknowledged report present, every
+   timeline verifies.
+
+Prints throughput, p50/p95/p99 latency and errors per kind, the baseline, the machine and its
+load average. Exit status 1 when the audit finds anything (or nothing was acknowledged).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import multiprocessing
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter, defaultdict
+from contextlib import ExitStack, suppress
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import psycopg
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PIL import Image, ImageFilter  # noqa: E402
+
+from inspector.setup.demo import zone_features  # noqa: E402
+from inspector.setup.demo_data import DEMO_PASSWORD  # noqa: E402
+from tests.photo_samples import exif_bytes  # noqa: E402
+
+PG_BIN = Path(os.environ.get("INSPECTOR_PG_BIN", "/usr/lib/postgresql/15/bin"))
+API = "/api/v1"
+CHINA = timezone(timedelta(hours=8))
+SIZES = {"phone": (4032, 3024), "small": (1024, 768)}
+REPORTERS = ("gridworker", "resident")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(check, timeout: float, what: str) -> None:  # noqa: ANN001
+    """Readiness waits are generous: the machine may be shared and loaded."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with suppress(Exception):
+            if check():
+                return
+        time.sleep(0.25)
+    raise SystemExit(f"{what} not ready after {timeout:.0f} s")
+
+
+# ------------------------------------------------------------------ services
+
+
+class OwnPostgres:
+    """A throwaway PostgreSQL cluster (never the shared system one): initdb in a temp dir, a
+    free port on 127.0.0.1, run as user postgres when we are root (initdb refuses root)."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.dir = tmp / "pgdata"
+        self.sockets = tmp / "pgsock"
+        self.log = tmp / "postgres.log"
+        self.port = free_port()
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/inspector"
+
+    def _as_owner(self, *command: str) -> list[str]:
+        return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else [*command]
+
+    def _pg_ctl(self, *args: str) -> None:
+        subprocess.run(
+            self._as_owner(str(PG_BIN / "pg_ctl"), "-D", str(self.dir), *args),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def create(self) -> None:
+        for path in (self.dir, self.sockets):
+            path.mkdir(mode=0o700)
+            if os.geteuid() == 0:
+                shutil.chown(path, "postgres", "postgres")
+        self.log.touch()
+        if os.geteuid() == 0:
+            shutil.chown(self.log, "postgres", "postgres")
+        subprocess.run(
+            self._as_owner(
+                str(PG_BIN / "initdb"), "-D", str(self.dir), "-U", "postgres",
+                "--auth=trust", "-E", "UTF8", "--no-sync",
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.start()
+        with psycopg.connect(self.url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as c:
+            c.execute("CREATE DATABASE inspector")
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 "
+            "-c max_connections=200 -c fsync=on -c synchronous_commit=on"
+        )
+        self._pg_ctl("-o", options, "-l", str(self.log), "-w", "-t", "300", "start")
+
+    def crash_restart(self) -> float:
+        """What a power cut or an OOM kill does to the database: no shutdown checkpoint."""
+        start = time.monotonic()
+        self._pg_ctl("-m", "immediate", "-w", "-t", "120", "stop")
+        self.start()
+        return time.monotonic() - start
+
+    def stop(self) -> None:
+        with suppress(subprocess.CalledProcessError):
+            self._pg_ctl("-m", "fast", "-w", "-t", "120", "stop")
+
+
+class SharedPostgresDatabase:
+    """A fresh database on an existing server (the plain load run), dropped afterwards."""
+
+    def __init__(self, server: str) -> None:
+        self.server = server
+        self.name = f"bench_load_{uuid.uuid4().hex[:8]}"
+        self.url = server.rsplit("/", 1)[0] + "/" + self.name
+
+    def create(self) -> None:
+        with psycopg.connect(self.server, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{self.name}"')
+
+    def stop(self) -> None:
+        with psycopg.connect(self.server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def start(stack: ExitStack, command: list[str], env: dict, log: Path) -> subprocess.Popen:
+    handle = log.open("ab")
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+    def stop() -> None:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(30)
+        handle.close()
+
+    stack.callback(stop)
+    return process
+
+
+def worker_pids(master: int) -> list[int]:
+    """gunicorn's workers: the master's children (read from /proc, no extra dependency)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with suppress(OSError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == master:
+                    found.append(int(entry.name))
+    return found
+
+
+# ------------------------------------------------------------------ what phones send
+
+
+def base_picture(width: int, height: int, seed: int) -> bytes:
+    """A photo-like JPEG without EXIF (smooth light, edges, sensor noise): ~2-3 MB at 12 MP."""
+    random.seed(seed)
+    small = Image.effect_noise((width // 8, height // 8), 60 + seed).convert("RGB")
+    small = small.filter(ImageFilter.GaussianBlur(3))
+    scene = small.resize((width, height), Image.Resampling.BICUBIC)
+    grain = Image.effect_noise((width, height), 12).convert("RGB")
+    out = io.BytesIO()
+    Image.blend(scene, grain, 0.4).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def with_exif(base: bytes, lat: float, lon: float, taken: datetime) -> bytes:
+    """The picture as this phone took it here and now: an APP1 EXIF segment (GPS, time) after
+    SOI, so each upload is distinct bytes without re-encoding 12 MP per request."""
+    exif = exif_bytes(
+        1, lat=lat, lon=lon, taken=taken.astimezone(CHINA).strftime("%Y:%m:%d %H:%M:%S")
+    )
+    segment = b"\xff\xe1" + (len(exif) + 2).to_bytes(2, "big") + exif
+    return base[:2] + segment + base[2:]
+
+
+def city_spots() -> tuple[list[tuple], list[tuple]]:
+    """Grid boxes: the grid worker's community (his zones), and every grid (residents)."""
+    grids = [f for f in zone_features() if f["properties"]["level"] == "grid"]
+    boxes = []
+    for f in grids:
+        ring = f["geometry"]["coordinates"][0]
+        lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+        boxes.append((min(lats), max(lats), min(lons), max(lons)))
+    return boxes[:25], boxes
+
+
+# ------------------------------------------------------------------ a client process
+
+
+def client_main(index: int, cfg: dict, out) -> None:  # noqa: ANN001, C901 - one loop, read top down
+    rng = random.Random(1000 + index)
+    session = requests.Session()
+    base = cfg["base_url"]
+    tokens = cfg["tokens"]
+    pictures = cfg["pictures"]
+    own_boxes, all_boxes = cfg["boxes"]
+    reporter = REPORTERS[index % 2]
+    boxes = own_boxes if reporter == "gridworker" else all_boxes
+    lat_ms: dict[str, list[float]] = defaultdict(list)
+    errors: Counter = Counter()
+    done: Counter = Counter()
+    own_cases: list[int] = []
+    ledger = open(cfg["ledger_dir"] / f"client-{index}.txt", "w", encoding="utf-8")  # noqa: SIM115
+    hard_end = cfg["end"] + cfg["retry_seconds"]
+
+    def headers(account: str) -> dict:
+        return {"Authorization": f"Bearer {tokens[account]}"}
+
+    def attempt(kind: str, method: str, path: str, **kw) -> requests.Response | None:
+        start = time.time()
+        try:
+            answer = session.request(method, base + path, timeout=cfg["timeout"], **kw)
+        except requests.RequestException as exc:
+            errors[(kind, type(exc).__name__)] += 1
+            return None
+        if answer.status_code < 400:
+            lat_ms[kind].append((time.time() - start) * 1000)
+        else:
+            errors[(kind, answer.status_code)] += 1
+        return answer
+
+    # 1. baseline
+    while time.time() < cfg["mix_start"]:
+        if attempt("healthz", "GET", "/healthz") is not None:
+            done["healthz"] += 1
+    # 2. the mix
+    while time.time() < cfg["end"]:
+        roll = rng.random()
+        if roll < 0.60:
+            s, n, e, w = rng.choice(boxes)
+            lat, lon = rng.uniform(s, n), rng.uniform(w, e)
+            now = datetime.now(UTC)
+            files = [
+                (
+                    "photo",
+                    (f"IMG_{i}.jpg", with_exif(rng.choice(pictures), lat, lon, now), "image/jpeg"),
+                )
+                for i in range(rng.randint(1, 3))
+            ]
+            data = {
+                "lat": f"{lat:.6f}",
+                "lon": f"{lon:.6f}",
+                "category_code": rng.choice(("0101", "0301", "0102")),
+                "description": f"bench load {index}",
+                "client_id": str(uuid.uuid4()),
+            }
+            while time.time() < hard_end:
+                answer = attempt("report", "POST", f"{API}/reports", data=data, files=files,
+                                 headers=headers(reporter))  # fmt: skip
+                if answer is not None and answer.status_code in (200, 201):
+                    body = answer.json()
+                    ledger.write(f"{data['client_id']} {body['id']}\n")
+                    ledger.flush()
+                    done["report"] += 1
+                    done["report_retried"] += answer.status_code == 200
+                    case = body.get("case") or {}
+                    if case.get("status") == "filed":
+                        own_cases.append(case["id"])
+                    break
+                if (
+                    answer is not None
+                    and answer.status_code < 500
+                    and answer.status_code not in (409, 429)
+                ):
+                    done["report_refused"] += 1  # bad input: retrying changes nothing
+                    break
+                time.sleep(0.3)
+        elif roll < 0.85 or not own_cases:
+            account, status = rng.choice((("unitstaff", "dispatched"), ("dispatcher", "filed")))
+            answer = attempt("queue", "GET", f"{API}/cases?status={status}&limit=50",
+                             headers=headers(account))  # fmt: skip
+            done["queue"] += answer is not None and answer.status_code == 200
+        else:
+            case_id = own_cases.pop(rng.randrange(len(own_cases)))
+            key = {"Idempotency-Key": f"bench-{uuid.uuid4()}", **headers("dispatcher")}
+            while time.time() < hard_end:
+                answer = attempt("action", "POST", f"{API}/cases/{case_id}/dispatch", json={},
+                                 headers=key)  # fmt: skip
+                if answer is not None and answer.status_code in (200, 201):
+                    done["action"] += 1
+                    break
+                if (
+                    answer is not None
+                    and answer.status_code < 500
+                    and answer.status_code not in (409, 429)
+                ):
+                    done["action_refused"] += 1
+                    break
+                time.sleep(0.3)
+    ledger.close()
+    out.put({"latencies": dict(lat_ms), "errors": [[*k, v] for k, v in errors.items()],
+             "done": dict(done)})  # fmt: skip
+
+
+# ------------------------------------------------------------------ the run
+
+
+def login(base: str, account: str) -> str:
+    answer = requests.post(
+        f"{base}{API}/auth/token",
+        json={"username": account, "password": DEMO_PASSWORD},
+        timeout=120,
+    )
+    answer.raise_for_status()
+    return answer.json()["token"]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return (
+        ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))] if ordered else float("nan")
+    )
+
+
+def machine() -> dict:
+    model = "?"
+    with suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {"cores": os.cpu_count(), "cpu": model, "loadavg": list(os.getloadavg())}
+
+
+def run(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915 - the run, step by step
+    tmp = Path(tempfile.mkdtemp(prefix="inspector-load-"))
+    os.chmod(tmp, 0o755)  # the own cluster runs as user postgres
+    before = machine()
+    result: dict = {"machine": before, "settings": vars(args).copy()}
+    with ExitStack() as stack:
+        stack.callback(shutil.rmtree, tmp, True)
+        database = OwnPostgres(tmp) if args.faults else SharedPostgresDatabase(args.pg)
+        database.create()
+        stack.callback(database.stop)
+        redis_port = free_port()
+        redis_url = f"redis://127.0.0.1:{redis_port}/0"
+        env = dict(
+            os.environ,
+            FLASK_APP="inspector",
+            INSPECTOR_DATABASE_URL=database.url,
+            INSPECTOR_MEDIA_DIR=str(tmp / "media"),
+            INSPECTOR_SECRET_KEY="bench-load",
+            INSPECTOR_AUDIT_KEY="bench-load-audit",
+            INSPECTOR_RATE_LIMITS="off",
+            INSPECTOR_REDIS_URL=redis_url,
+            INSPECTOR_JOBS_QUEUE="bench-load",
+            GUNICORN_BIND=f"127.0.0.1:{free_port()}",
+            GUNICORN_TIMEOUT="60",
+        )
+        if args.workers:
+            env["GUNICORN_WORKERS"] = str(args.workers)
+        start(stack, ["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port),
+                      "--save", "", "--appendonly", "no", "--dir", str(tmp)], env,
+              tmp / "redis.log")  # fmt: skip
+        flask = [sys.executable, "-m", "flask", "--app", "inspector"]
+        for command in (["db", "upgrade"], ["demo", "load"]):
+            subprocess.run([*flask, *command], cwd=ROOT, env=env, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        base = f"http://{env['GUNICORN_BIND']}"
+        gunicorn = start(
+            stack,
+            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
+            env,
+            tmp / "gunicorn.log",
+        )
+        start(stack, [*flask, "jobs", "worker"], env, tmp / "worker.log")
+        wait_until(lambda: requests.get(f"{base}/readyz", timeout=10).ok, 300, "gunicorn")
+        tokens = {a: login(base, a) for a in (*REPORTERS, "dispatcher", "unitstaff")}
+        size = SIZES[args.photo_size]
+        pictures = [base_picture(*size, seed) for seed in range(3)]
+        result["photo_bytes"] = [len(p) for p in pictures]
+        ledger_dir = tmp / "ledger"
+        ledger_dir.mkdir()
+        now = time.time() + 5 + args.clients  # clients fork and settle first
+        cfg = {
+            "base_url": base, "tokens": tokens, "pictures": pictures, "boxes": city_spots(),
+            "ledger_dir": ledger_dir, "timeout": args.timeout, "retry_seconds": args.retry_seconds,
+            "mix_start": now + args.baseline_seconds, "end": now + args.baseline_seconds + args.seconds,
+        }  # fmt: skip
+        context = multiprocessing.get_context("fork")
+        out = context.Queue()
+        clients = [
+            context.Process(target=client_main, args=(i, cfg, out)) for i in range(args.clients)
+        ]
+        for c in clients:
+            c.start()
+        faults: list[str] = []
+        if args.faults:
+            fault_thread = threading.Thread(
+                target=inject_faults, args=(args, cfg, gunicorn.pid, database, faults), daemon=True
+            )
+            fault_thread.start()
+        reports = []
+        deadline = cfg["end"] + args.retry_seconds + 120
+        for _ in clients:
+            reports.append(out.get(timeout=max(60, deadline - time.time())))
+        for c in clients:
+            c.join(60)
+        if args.faults:
+            fault_thread.join(180)
+        result["faults"] = faults
+        wait_for_jobs(redis_url, "bench-load", 120)
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(120)
+        ledger = tmp / "acknowledged.txt"
+        ledger.write_text("".join(p.read_text() for p in sorted(ledger_dir.iterdir())))
+        audit = subprocess.run(
+            [*flask, "audit", "storage", "--json", "--acknowledged", str(ledger)],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
+        )  # fmt: skip
+        try:
+            result["audit"] = json.loads(audit.stdout)
+        except json.JSONDecodeError:
+            result["audit"] = {"ok": False, "output": audit.stdout[-2000:] + audit.stderr[-2000:]}
+        result["audit_exit"] = audit.returncode
+        result["acknowledged"] = sum(1 for _ in ledger.open())
+        result.update(summarise(reports, args))
+        result["machine_after"] = machine()
+        if args.keep_logs:
+            for name in ("gunicorn.log", "worker.log"):
+                shutil.copy(tmp / name, Path(args.keep_logs) / name)
+    return result
+
+
+def inject_faults(args, cfg: dict, master: int, database: OwnPostgres, log: list) -> None:  # noqa: ANN001
+    """SIGKILL a gunicorn worker every few seconds; crash-restart PostgreSQL once, a third in."""
+    time.sleep(max(0.0, cfg["mix_start"] - time.time()))
+    restart_at = cfg["mix_start"] + args.seconds / 3
+    restarted = False
+    rng = random.Random(7)
+    while time.time() < cfg["end"]:
+        time.sleep(args.kill_every)
+        pids = worker_pids(master)
+        if pids:
+            victim = rng.choice(pids)
+            with suppress(ProcessLookupError):
+                os.kill(victim, signal.SIGKILL)
+                log.append(f"{time.time() - cfg['mix_start']:6.1f} s SIGKILL worker {victim}")
+        if not restarted and time.time() >= restart_at:
+            took = database.crash_restart()
+            restarted = True
+            log.append(
+                f"{time.time() - cfg['mix_start']:6.1f} s PostgreSQL crash-restarted ({took:.1f} s)"
+            )
+
+
+def wait_for_jobs(redis_url: str, queue_name: str, timeout: float) -> None:
+    """Let the worker finish derivatives of the last reports (bounded; the audit does not need it)."""
+    import redis
+
+    connection = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with suppress(Exception):
+            if connection.llen(f"rq:queue:{queue_name}") == 0:
+                return
+        time.sleep(1)
+
+
+def summarise(reports: list[dict], args: argparse.Namespace) -> dict:
+    latencies: dict[str, list[float]] = defaultdict(list)
+    errors: Counter = Counter()
+    done: Counter = Counter()
+    for r in reports:
+        for kind, values in r["latencies"].items():
+            latencies[kind] += values
+        for kind, code, n in r["errors"]:
+            errors[f"{kind} {code}"] += n
+        done.update(r["done"])
+    kinds = {}
+    for kind, values in latencies.items():
+        seconds = args.baseline_seconds if kind == "healthz" else args.seconds
+        kinds[kind] = {
+            "ok": len(values),
+            "per_s": len(values) / seconds,
+            "p50_ms": statistics.median(values),
+            "p95_ms": pct(values, 0.95),
+            "p99_ms": pct(values, 0.99),
+        }
+    return {"kinds": kinds, "errors": dict(errors), "done": dict(done)}
+
+
+def show(result: dict) -> None:
+    m, after = result["machine"], result["machine_after"]
+    print(f"machine: {m['cores']} cores, {m['cpu']}")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in m['loadavg'])}  "
+          f"after: {' '.join(f'{x:.2f}' for x in after['loadavg'])}")  # fmt: skip
+    s = result["settings"]
+    print(f"{s['clients']} clients, {s['seconds']} s mix after {s['baseline_seconds']} s baseline, "
+          f"photos {s['photo_size']} ({', '.join(f'{b / 1e6:.1f} MB' for b in result['photo_bytes'])})"
+          f"{', FAULTS' if s['faults'] else ''}")  # fmt: skip
+    print(f"{'kind':10s} {'ok':>7s} {'per s':>8s} {'p50 ms':>9s} {'p95 ms':>9s} {'p99 ms':>9s}")
+    for kind, k in sorted(result["kinds"].items()):
+        print(
+            f"{kind:10s} {k['ok']:7d} {k['per_s']:8.2f} {k['p50_ms']:9.1f} {k['p95_ms']:9.1f} {k['p99_ms']:9.1f}"
+        )
+    print(f"done: {result['done']}")
+    print(f"errors (failed attempts, retried): {result['errors'] or 'none'}")
+    for line in result["faults"]:
+        print(f"fault: {line}")
+    audit = result["audit"]
+    print(f"acknowledged reports: {result['acknowledged']}")
+    print(f"audit storage: {'ok' if audit.get('ok') else 'PROBLEMS'} {audit.get('counts', '')}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--baseline-seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn workers (default: its config)"
+    )
+    parser.add_argument("--faults", action="store_true")
+    parser.add_argument("--kill-every", type=float, default=5)
+    parser.add_argument("--photo-size", choices=sorted(SIZES), default="phone")
+    parser.add_argument("--timeout", type=float, default=60, help="per request, seconds")
+    parser.add_argument("--retry-seconds", type=float, default=90)
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--json", dest="json_path", help="also write the figures here")
+    parser.add_argument("--keep-logs", help="copy gunicorn and worker logs into this folder")
+    args = parser.parse_args()
+    if args.clients > 64 or args.seconds > 3600:
+        raise SystemExit("bounded: at most 64 clients and one hour")
+    result = run(args)
+    show(result)
+    if args.json_path:
+        Path(args.json_path).write_text(
+            json.dumps(result, ensure_ascii=False, indent=1, default=str)
+        )
+    if not result["audit"].get("ok") or result["acknowledged"] == 0:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
