@@ -54,6 +54,9 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "SUPERVISION_MIN_DUE": (5, int),
     "SUPERVISION_LIST_SIZE": (3, int),
     "GEOCODER": ("", str),
+    # Pages' map tiles: none | tianditu | amap | osm (inspector/web/tiles.py); Tianditu's key.
+    "MAP_TILES": ("none", str.lower),
+    "TIANDITU_KEY": (None, str),
     # 12345 import: JSON objects overriding the default column headers and mapping category texts.
     "HOTLINE_COLUMNS": ("", str),
     "HOTLINE_CATEGORIES": ("", str),

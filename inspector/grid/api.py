@@ -11,23 +11,26 @@ from ..access.auth import public, require_roles
 from ..access.roles import ADMIN, STAFF_ROLES
 from ..errors import invalid
 from ..pagination import PageArgs, paginate
-from ..schemas import PositionArgs
+from ..schemas import BBox, PositionArgs
 from .address import address_for
 from .coords import SYSTEMS, convert, from_wgs84, to_wgs84
 from .models import LEVELS, Zone
-from .service import export_zones, import_zones_report, locate, zone_json
+from .service import export_zones, import_zones_report, in_bbox, locate, zone_json
 
 blp = Blueprint("zones", __name__, description="网格与区域 / Zones and grids")
 
 
 class ZoneListArgs(PageArgs):
     level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
+    bbox = BBox(load_default=None)
 
 
 class ExportArgs(Schema):
     level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
     # Comma-separated zone codes: a case page draws its one grid, not the whole city.
     code = fields.String(load_default=None, validate=validate.Length(max=4000))
+    # What a map shows: only the zones whose extent meets it (/console/map asks per view).
+    bbox = BBox(load_default=None)
 
 
 class ConvertArgs(PositionArgs):
@@ -52,7 +55,7 @@ def import_zones_view():
 @blp.arguments(ExportArgs, location="query")
 def export_zones_view(args: dict):
     codes = [c.strip() for c in (args["code"] or "").split(",") if c.strip()] or None
-    return export_zones(args["level"], codes)
+    return export_zones(args["level"], codes, args["bbox"])
 
 
 @blp.route("/zones/locate", methods=["GET"])
@@ -86,4 +89,6 @@ def list_zones(args: dict):
     query = select(Zone)
     if args["level"]:
         query = query.where(Zone.level == args["level"])
+    if args["bbox"]:
+        query = query.where(in_bbox(args["bbox"]))
     return paginate(query, Zone.id, args, zone_json)

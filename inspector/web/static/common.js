@@ -135,6 +135,25 @@ export async function api(path, { method = 'GET', json, form, headers = {}, auth
   return data;
 }
 
+/** GET a file from /api/v1 with the bearer token (a plain link cannot carry it) and save it. */
+export async function download(path, fallbackName) {
+  const current = session.get();
+  const res = await fetch(`/api/v1${path}`, {
+    headers: current?.token ? { Authorization: `Bearer ${current.token}` } : {}, credentials: 'omit', cache: 'no-store',
+  });
+  if (!res.ok) {
+    const data = await res.json().catch(() => null);
+    throw new ApiError(res.status, data?.error?.code || `http_${res.status}`, data?.error?.message || res.statusText, data);
+  }
+  const named = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
+  const url = URL.createObjectURL(await res.blob());
+  const a = h('a', { href: url, download: named ? named[1] : fallbackName, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
 export async function login(username, password) {
   const answer = await api('/auth/token', { method: 'POST', json: { username, password }, auth: false });
   session.set({ ...answer, username });
