@@ -15,7 +15,14 @@ from ..schemas import BBox, PositionArgs
 from .address import address_for
 from .coords import SYSTEMS, convert, from_wgs84, to_wgs84
 from .models import LEVELS, Zone
-from .service import export_zones, import_zones_report, in_bbox, locate, zone_json
+from .service import (
+    export_zones,
+    import_zones_report,
+    in_bbox,
+    locate,
+    zone_geometry,
+    zone_json,
+)
 
 blp = Blueprint("zones", __name__, description="网格与区域 / Zones and grids")
 
@@ -31,6 +38,11 @@ class ExportArgs(Schema):
     code = fields.String(load_default=None, validate=validate.Length(max=4000))
     # What a map shows: only the zones whose extent meets it (/console/map asks per view).
     bbox = BBox(load_default=None)
+
+
+class LocateArgs(PositionArgs):
+    # The grid's outline too (GeoJSON, WGS-84): the phone page draws it when there are no tiles.
+    geometry = fields.Boolean(load_default=False)
 
 
 class ConvertArgs(PositionArgs):
@@ -60,7 +72,7 @@ def export_zones_view(args: dict):
 
 @blp.route("/zones/locate", methods=["GET"])
 @public("上报前定位网格,不含个人信息 / residents place a tip on the grid; no personal data")
-@blp.arguments(PositionArgs, location="query")
+@blp.arguments(LocateArgs, location="query")
 def locate_view(args: dict):
     """Point -> grid chain. Coordinates are read in coord_sys and answered in it (and WGS-84)."""
     system = args["coord_sys"]
@@ -71,6 +83,8 @@ def locate_view(args: dict):
     body["position"] = {"lat": round(out_lat, 7), "lon": round(out_lon, 7), "coord_sys": system}
     body["wgs84"] = {"lat": round(lat, 7), "lon": round(lon, 7)}
     body["address"] = address_for(location, lat, lon)
+    if args["geometry"]:
+        body["grid"]["geometry"] = zone_geometry(location.grid_id)
     return body
 
 

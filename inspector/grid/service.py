@@ -31,6 +31,7 @@ __all__ = [
     "import_zones_report",
     "locate",
     "zone_by_code",
+    "zone_geometry",
     "zone_json",
 ]
 
@@ -136,6 +137,11 @@ class Location:
     @property
     def grid_code(self) -> str:
         return self.chain["grid"]["code"]
+
+
+def zone_geometry(zone_id: int) -> dict[str, Any]:
+    """One zone's GeoJSON geometry (WGS-84): the phone page draws the grid it stands in."""
+    return json.loads(db.session.scalar(select(Zone.geometry).where(Zone.id == zone_id)))
 
 
 def outside_city() -> ApiError:

@@ -67,7 +67,8 @@ export function loadIndex(n) {
 }
 
 export function zoneStyle(n) {
-  return { color: '#6d7f64', weight: 1, fillColor: LOADS[loadIndex(n)][2], fillOpacity: 0.7 };
+  const i = loadIndex(n);
+  return { color: '#6d7f64', weight: 1, fillColor: LOADS[i][2], fillOpacity: 0.7, className: `zone load${i}` };
 }
 
 export function caseMarker(m, c, radius = 7) {

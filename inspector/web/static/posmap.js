@@ -16,6 +16,7 @@ export function positionPicker(el, label, onPick) {
   let m = null;
   let ring = null;
   let pin = null;
+  let outline = null;
   const start = () => {
     m = makeMap(el, label);
     L.control.scale({ imperial: false }).addTo(m.map);
@@ -28,6 +29,14 @@ export function positionPicker(el, label, onPick) {
     m.map.on('click', (e) => onPick(m.fromMap(e.latlng)));
   };
   return {
+    /** The outline of the grid the point lies in (all there is to see without tiles). */
+    grid(geometry) {
+      outline?.remove();
+      outline = m && geometry
+        ? m.geometry(geometry, { color: '#6d7f64', weight: 2, fillColor: '#f4f7f1', fillOpacity: 0.5, interactive: false }).addTo(m.map)
+        : null;
+      outline?.bringToBack();
+    },
     /** Show the fix (or hide the map when there is none) and the chosen point. */
     show(fix, at) {
       el.hidden = !fix;

@@ -56,8 +56,9 @@ async function describePlace() {
   const accuracy = `${t('精度约')} ${Math.round(state.fix.accuracy)} ${t('米')}`;
   $('pos-status').textContent = accuracy;
   try {
-    const place = await api(`/zones/locate?lat=${at.lat}&lon=${at.lon}`, { auth: false });
+    const place = await api(`/zones/locate?lat=${at.lat}&lon=${at.lon}&geometry=true`, { auth: false });
     $('pos-status').textContent = `${place.address || place.grid.name} · ${accuracy}`;
+    picker.grid(place.grid.geometry);
   } catch (err) {
     $('pos-status').textContent = `${err.message} · ${accuracy}`;
   }

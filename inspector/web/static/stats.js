@@ -23,6 +23,17 @@ const COLUMNS = [
 let me = null;
 let weeks = [];
 
+/** The ISO week ('2026-W47') when from..to is exactly one Monday-to-Sunday week, else null. */
+export function isoWeek(from, to) {
+  const d = new Date(`${from}T00:00:00Z`);
+  const end = new Date(`${to}T00:00:00Z`);
+  if (d.getUTCDay() !== 1 || end - d !== 6 * 86400000) return null;
+  d.setUTCDate(d.getUTCDate() + 3); // the week's Thursday decides its year
+  const year = d.getUTCFullYear();
+  const week = Math.floor((d - Date.UTC(year, 0, 1)) / (7 * 86400000)) + 1;
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
 function unitTable(body) {
   const rows = [...body.items].sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || (b.score ?? -1) - (a.score ?? -1));
   return h('table', { class: 'stack numbers' },
@@ -59,8 +70,8 @@ async function query() {
     const body = await api(`/stats/units?from=${from}&to=${to}`);
     $('units-note').textContent = `${from} ~ ${to} · ${t('应结案少于')} ${body.minimum_due ?? ''} ${t('件的单位不排名')}`;
     $('units').replaceChildren(unitTable(body));
-    const week = weeks.find((w) => w.from === from && w.to === to);
-    await renderRankings(week?.period);
+    $('week').value = weeks.some((w) => w.from === from && w.to === to) ? isoWeek(from, to) : '';
+    await renderRankings(isoWeek(from, to));
   } catch (err) {
     show($('error'), err.message, 'error');
   }
@@ -76,8 +87,7 @@ async function start() {
   const select = $('week');
   select.replaceChildren(h('option', { value: '' }, t('自定义期间')),
     ...weeks.map((w) => h('option', { value: w.period }, `${w.period}(${w.from} ~ ${w.to})${w.ended ? '' : ` ${t('本周')}`}`)));
-  const chosen = new URLSearchParams(location.search).get('week');
-  const initial = weeks.find((w) => w.period === chosen) || weeks.find((w) => w.ended) || weeks[0];
+  const initial = weeks.find((w) => w.ended) || weeks[0];
   select.value = initial.period;
   $('from').value = initial.from;
   $('to').value = initial.to;
