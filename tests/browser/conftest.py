@@ -96,5 +96,6 @@ def shoot(page, name: str) -> Path:
     """A full-page screenshot, one file per page and size (the last run's stays)."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    page.evaluate("window.scrollTo(0, 0)")  # else the sticky bar lands mid-page
     page.screenshot(path=str(path), full_page=True)
     return path

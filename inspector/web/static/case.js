@@ -73,10 +73,12 @@ async function mapOf(c) {
     shownMap?.map.remove();
     const m = makeMap(el, `${t('地图')}: ${c.grid_name || ''} ${c.number}`);
     shownMap = m;
-    const zones = features.map((f) => m.geometry(f.geometry, zoneStyle(0)).addTo(m.map));
-    caseMarker(m, c, 9).bindTooltip(h('span', {}, c.number)).addTo(m.map);
+    const zones = features.map((f) => m.geometry(f.geometry, zoneStyle(0)));
+    // The view first: Leaflet draws vector layers only on a map that has one.
     if (zones.length) m.map.fitBounds(zones[0].getBounds(), { padding: [20, 20] });
     else m.map.setView(m.toMap(c.lat, c.lon), 17);
+    zones.forEach((z) => z.addTo(m.map));
+    caseMarker(m, c, 9).bindTooltip(h('span', {}, c.number)).addTo(m.map);
   };
   return { el, draw };
 }

@@ -43,10 +43,12 @@ export function positionPicker(el, label, onPick) {
       if (!fix) return;
       if (!m) start();
       m.map.invalidateSize();
-      ring.setLatLng(m.toMap(fix.lat, fix.lon)).setRadius(Math.max(3, fix.accuracy || 0)).addTo(m.map);
-      pin.setLatLng(m.toMap(at.lat, at.lon)).addTo(m.map);
+      const here = m.toMap(at.lat, at.lon);
+      // The view first (Leaflet draws vector layers only on a map that has one).
       // eslint-disable-next-line no-underscore-dangle -- Leaflet's "has a view yet"
-      if (!m.map._loaded || !m.map.getBounds().contains(pin.getLatLng())) m.map.setView(pin.getLatLng(), 18);
+      if (!m.map._loaded || !m.map.getBounds().contains(here)) m.map.setView(here, 18);
+      ring.setLatLng(m.toMap(fix.lat, fix.lon)).setRadius(Math.max(3, fix.accuracy || 0)).addTo(m.map);
+      pin.setLatLng(here).addTo(m.map);
     },
   };
 }

@@ -36,7 +36,7 @@ export function isoWeek(from, to) {
 
 function unitTable(body) {
   const rows = [...body.items].sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || (b.score ?? -1) - (a.score ?? -1));
-  return h('table', { class: 'stack numbers' },
+  return h('table', { class: 'numbers' },
     h('thead', {}, h('tr', {}, COLUMNS.map(([k]) => h('th', { scope: 'col' }, t(k))))),
     h('tbody', {}, rows.map((i) => h('tr', { 'data-unit': i.unit_code },
       COLUMNS.map(([k, value], n) => h(n === 1 ? 'th' : 'td', n === 1 ? { scope: 'row' } : { 'data-label': t(k) }, value(i)))))));
