@@ -30,9 +30,8 @@ from ..photos.service import Upload, store_uploads
 from ..photos.validate import inspect_image
 from ..points.models import EvaluationPoint
 from ..reports.models import Report
-from ..reports.service import open_case
+from ..reports.service import open_case, record_intake
 from ..workflow.service import dispatch_by_routing
-from ..workflow.timeline import append_event
 from .archive import PhotoArchive
 from .models import BATCH_SOURCES, FindingBatch, FindingItem
 from .table import Table, read_table
@@ -309,19 +308,12 @@ def _create(actor: Actor, batch: FindingBatch, row: Row, now: datetime) -> bool:
     )
     case = open_case(report, row.location, row.category, "filed", now)
     case.batch_id = batch.id
-    case.filed_at = now
     if row.position_basis == "address":
         case.address = address_for(row.location, row.lat, row.lon)
-    for photo in photos:
-        photo.report = report
-    report.case = case
-    db.session.add(report)
-    append_event(
-        case,
+    record_intake(
         actor,
-        "report",
-        None,
-        "filed",
+        report,
+        case,
         note=row.description,
         data={
             "source": SOURCE,

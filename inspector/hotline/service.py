@@ -21,7 +21,7 @@ from ..grid.address import geocode_address
 from ..grid.coords import SYSTEMS, to_wgs84
 from ..points.service import point_at
 from ..reports.models import Report
-from ..reports.service import locate_in_city, open_case
+from ..reports.service import locate_in_city, open_case, record_intake
 from ..timeutil import CHINA, as_utc
 from ..workflow.models import Case
 from ..workflow.service import claim
@@ -236,14 +236,10 @@ def open_ticket_case(
     case.ticket_no = ticket.ticket_no
     if ticket.address:
         case.address = ticket.address
-    report.case = case
-    db.session.add(report)
-    append_event(
-        case,
+    record_intake(
         actor,
-        "report",
-        None,
-        status,
+        report,
+        case,
         note=ticket.text,
         data={
             "source": SOURCE,
@@ -256,9 +252,6 @@ def open_ticket_case(
         },
         at=now,
     )
-    if status == "filed":
-        case.filed_at = now
-    db.session.flush()
     return case
 
 

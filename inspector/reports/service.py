@@ -228,26 +228,44 @@ def submit_report(
     case = open_case(report, location, category, status, now)
     warnings += _nearby_warnings(case, cfg, now)
     report.warnings = warnings
-    for photo in photos:
-        photo.report = report
-    report.case = case
-    db.session.add(report)
-    append_event(
-        case,
+    record_intake(
         actor,
-        "report",
-        None,
-        status,
+        report,
+        case,
         note=data.description,
         data=_report_event_data(source, status, category, warnings),
         photos=photos,
         at=now,
     )
-    if status == "filed":
-        case.filed_at = now
-    db.session.flush()
     later("after_intake", report.id)  # derivatives, pHash, photo_reused (reports/jobs.py)
     return report, token
+
+
+def record_intake(
+    actor: Actor,
+    report: Report,
+    case: Case,
+    *,
+    note: str | None,
+    data: dict,
+    photos: list | tuple = (),
+    at: datetime,
+) -> None:
+    """Tie a new report, its photos and its new case together and open the timeline.
+
+    Every intake path (the app, Open311, 12345 tickets, inspection findings) ends here, so the
+    first timeline event, which `audit verify` replays, has one shape whatever the source.
+    """
+    for photo in photos:
+        photo.report = report
+    report.case = case
+    db.session.add(report)
+    append_event(
+        case, actor, "report", None, case.status, note=note, data=data, photos=list(photos), at=at
+    )
+    if case.status == "filed":
+        case.filed_at = at
+    db.session.flush()
 
 
 def _report_event_data(source: str, status: str, category, warnings: list) -> dict:  # noqa: ANN001
