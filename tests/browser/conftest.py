@@ -92,6 +92,13 @@ def new_context(browser):
     assert refused == [], f"the Content-Security-Policy refused: {refused}"
 
 
+def once(app) -> None:  # noqa: ANN001
+    """Skip on all but SQLite: a page that only reads (or the same API, tested on both databases
+    by tests/integration) looks the same either way, and the browser part must stay quick."""
+    if app.config["TEST_BACKEND"] != "sqlite":
+        pytest.skip("the page is the same on either database; checked once (SQLite)")
+
+
 def shoot(page, name: str) -> Path:
     """A full-page screenshot, one file per page and size (the last run's stays)."""
     SCREENSHOTS.mkdir(exist_ok=True)

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from inspector.setup.demo import grid_center
 from inspector.setup.demo_data import DEMO_PASSWORD
 from inspector.timeutil import utcnow
 
 from ..images import jpeg
 from .a11y import violations
-from .conftest import DESKTOP, PHONE, shoot
+from .conftest import DESKTOP, PHONE, once, shoot
 
 GRID = "429901001001007"
 SIZES = ((PHONE, "360"), (DESKTOP, "1366"))
@@ -26,8 +24,7 @@ def _sign_in(page, username: str) -> None:
 
 
 def test_main_pages_have_names_labels_and_contrast(demo_app, server, new_context, tmp_path):
-    if demo_app.config["TEST_BACKEND"] != "sqlite":
-        pytest.skip("the pages are the same on either database; checked once")
+    once(demo_app)
     lat, lon = grid_center(GRID)
     found: dict[str, list[str]] = {}
 

@@ -17,12 +17,13 @@ from inspector.timeutil import CHINA, utcnow
 
 from ..integration.supervision_cases import build_week
 from ..live import live_server
-from .conftest import DESKTOP, PHONE, shoot
+from .conftest import DESKTOP, PHONE, once, shoot
 
 
 @pytest.fixture
 def week_server(app_factory):
     app = app_factory(SUPERVISION_MIN_DUE=2, SUPERVISION_LIST_SIZE=1)
+    once(app)  # the figures themselves are checked on both databases by the integration tests
     with app.app_context():
         build_week()
         db.session.commit()

@@ -13,7 +13,7 @@ from inspector.setup.demo_data import DEMO_PASSWORD
 from inspector.timeutil import utcnow
 
 from ..factories import make_case
-from .conftest import DESKTOP, shoot
+from .conftest import DESKTOP, once, shoot
 
 # Numbers printed by inspector/grid/coords.py (wgs84_to_gcj02, gcj02_to_wgs84) for these points:
 # the demo county, Tian'anmen, Shenzhen, and Paris (outside China: unchanged).
@@ -25,7 +25,8 @@ PYTHON = [
 ]  # fmt: skip
 
 
-def test_coords_module_gives_the_python_numbers(server, new_context):
+def test_coords_module_gives_the_python_numbers(demo_app, server, new_context):
+    once(demo_app)
     page = new_context().new_page()
     page.goto(f"{server}/")
     got = page.evaluate(
