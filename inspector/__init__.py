@@ -70,6 +70,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # a bad weight fails at start, not in a bulletin
     Weights.parse(app.config["SUPERVISION_WEIGHTS"])
+    from .web import tiles
+
+    tiles.check(app.config["MAP_TILES"], app.config["TIANDITU_KEY"])  # likewise a bad tile source
     return app
 
 

@@ -57,6 +57,9 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "SUPERVISION_VERIFY_HOURS": (24.0, float),
     "SUPERVISION_CHECK_HOURS": (24.0, float),
     "GEOCODER": ("", str),
+    # Pages' map tiles: none | tianditu | amap | osm (inspector/web/tiles.py); Tianditu's key.
+    "MAP_TILES": ("none", str.lower),
+    "TIANDITU_KEY": (None, str),
     # 12345 import: JSON objects overriding the default column headers and mapping category texts.
     "HOTLINE_COLUMNS": ("", str),
     "HOTLINE_CATEGORIES": ("", str),

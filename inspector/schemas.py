@@ -77,3 +77,25 @@ def form_or_json(schema: Schema) -> tuple[dict[str, Any], list]:
         return schema.load(raw, unknown="exclude"), files
     except ValidationError as exc:
         raise invalid("输入内容有误 / Invalid input", fields=exc.messages) from exc
+
+
+class BBox(fields.String):
+    """`bbox=min_lon,min_lat,max_lon,max_lat` (WGS-84, as OGC and GeoJSON order it): what a map
+    shows, so it asks only for the grids and cases in view, not the whole city."""
+
+    default_error_messages = {
+        "bbox": "bbox 须为 最小经度,最小纬度,最大经度,最大纬度 / bbox is min_lon,min_lat,max_lon,max_lat"
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any):  # noqa: ANN202
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            numbers = [float(part) for part in text.split(",")] if len(text) <= 200 else []
+        except ValueError:
+            numbers = []
+        if len(numbers) != 4 or any(n != n or n in (float("inf"), float("-inf")) for n in numbers):
+            raise self.make_error("bbox")
+        min_lon, min_lat, max_lon, max_lat = numbers
+        if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+            raise self.make_error("bbox")
+        return (min_lon, min_lat, max_lon, max_lat)

@@ -375,6 +375,8 @@ ROWS: list[Row] = [
             "/console/",
             "/console/cases/{case_id}",
             "/console/map",
+            "/console/stats",
+            "/console/bulletins",
             "/assets/common.js",
             "/api/v1/docs/",
             "/api/v1/docs/assets/swagger-ui-bundle.js",
@@ -389,6 +391,7 @@ ROWS: list[Row] = [
     Row("GET", "/stats/categories?from=2026-11-16&to=2026-11-22", _SUPERVISION),
     Row("GET", "/stats/reporters?from=2026-11-16&to=2026-11-22", _SUPERVISION),
     Row("GET", "/rankings?week=2026-W47", _SUPERVISION_UNITS),
+    Row("GET", "/bulletins", _SUPERVISION_UNITS),
     Row("GET", "/bulletins/weekly?week=2026-W47", _SUPERVISION_UNITS),
     Row("GET", "/bulletins/monthly?month=2026-10", _SUPERVISION_UNITS),
     # a period not over yet: every served actor gets the same 409 (publishing: bulletin tests)

@@ -12,24 +12,39 @@ from ..access.roles import ADMIN, STAFF_ROLES
 from ..apidoc import Answer, body_doc
 from ..errors import invalid
 from ..pagination import PageArgs, page_of, paginate
-from ..schemas import Int, PositionArgs
+from ..schemas import BBox, Int, PositionArgs
 from .address import address_for
 from .coords import SYSTEMS, convert, from_wgs84, to_wgs84
 from .models import LEVELS, Zone
 from .schemas import ConvertOut, FeatureCollection, LocationOut, ZoneOut
-from .service import export_zones, import_zones_report, locate, zone_json
+from .service import (
+    export_zones,
+    import_zones_report,
+    in_bbox,
+    locate,
+    zone_geometry,
+    zone_json,
+)
 
 blp = Blueprint("zones", __name__, description="网格与区域 / Zones and grids")
 
 
 class ZoneListArgs(PageArgs):
     level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
+    bbox = BBox(load_default=None)
 
 
 class ExportArgs(Schema):
     level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
     # Comma-separated zone codes: a case page draws its one grid, not the whole city.
     code = fields.String(load_default=None, validate=validate.Length(max=4000))
+    # What a map shows: only the zones whose extent meets it (/console/map asks per view).
+    bbox = BBox(load_default=None)
+
+
+class LocateArgs(PositionArgs):
+    # The grid's outline too (GeoJSON, WGS-84): the phone page draws it when there are no tiles.
+    geometry = fields.Boolean(load_default=False)
 
 
 class ConvertArgs(PositionArgs):
@@ -68,12 +83,12 @@ def import_zones_view():
 @blp.alt_response(200, schema=FeatureCollection, success=True)
 def export_zones_view(args: dict):
     codes = [c.strip() for c in (args["code"] or "").split(",") if c.strip()] or None
-    return export_zones(args["level"], codes)
+    return export_zones(args["level"], codes, args["bbox"])
 
 
 @blp.route("/zones/locate", methods=["GET"])
 @public("上报前定位网格,不含个人信息 / residents place a tip on the grid; no personal data")
-@blp.arguments(PositionArgs, location="query")
+@blp.arguments(LocateArgs, location="query")
 @blp.alt_response(200, schema=LocationOut, success=True)
 def locate_view(args: dict):
     """Point -> grid chain. Coordinates are read in coord_sys and answered in it (and WGS-84)."""
@@ -85,6 +100,8 @@ def locate_view(args: dict):
     body["position"] = {"lat": round(out_lat, 7), "lon": round(out_lon, 7), "coord_sys": system}
     body["wgs84"] = {"lat": round(lat, 7), "lon": round(lon, 7)}
     body["address"] = address_for(location, lat, lon)
+    if args["geometry"]:
+        body["grid"]["geometry"] = zone_geometry(location.grid_id)
     return body
 
 
@@ -105,4 +122,6 @@ def list_zones(args: dict):
     query = select(Zone)
     if args["level"]:
         query = query.where(Zone.level == args["level"])
+    if args["bbox"]:
+        query = query.where(in_bbox(args["bbox"]))
     return paginate(query, Zone.id, args, zone_json)

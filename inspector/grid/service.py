@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import ApiError, invalid
 from ..extensions import db
@@ -25,10 +26,12 @@ __all__ = [
     "ImportReport",
     "Location",
     "export_zones",
+    "in_bbox",
     "import_zones",
     "import_zones_report",
     "locate",
     "zone_by_code",
+    "zone_geometry",
     "zone_json",
 ]
 
@@ -57,9 +60,26 @@ def import_zones(collection: Any) -> int:
     return import_zones_report(collection).imported
 
 
-def export_zones(level: str | None = None, codes: list[str] | None = None) -> dict[str, Any]:
+BBox = tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat (WGS-84)
+
+
+def in_bbox(bbox: BBox) -> ColumnElement[bool]:
+    """Zones whose bounding box meets `bbox` (the indexed bbox columns; edges touching count)."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    return (
+        (Zone.min_lon <= max_lon)
+        & (Zone.max_lon >= min_lon)
+        & (Zone.min_lat <= max_lat)
+        & (Zone.max_lat >= min_lat)
+    )
+
+
+def export_zones(
+    level: str | None = None, codes: list[str] | None = None, bbox: BBox | None = None
+) -> dict[str, Any]:
     """Every zone as the FeatureCollection import accepts (parents first): export -> import is a
-    no-op, so an admin can edit the file in QGIS and send it back."""
+    no-op, so an admin can edit the file in QGIS and send it back. A map asks with `bbox` for
+    the zones in view only."""
     parent = aliased(Zone)
     query = (
         select(Zone.code, Zone.name, Zone.level, parent.code, Unit.code, Zone.geometry)
@@ -71,6 +91,8 @@ def export_zones(level: str | None = None, codes: list[str] | None = None) -> di
         query = query.where(Zone.level == level)
     if codes:
         query = query.where(Zone.code.in_(codes))
+    if bbox:
+        query = query.where(in_bbox(bbox))
     rows = sorted(db.session.execute(query).all(), key=lambda r: (LEVELS.index(r[2]), r[0]))
     features = []
     for code, name, lvl, parent_code, unit_code, geometry in rows:
@@ -117,6 +139,11 @@ class Location:
         return self.chain["grid"]["code"]
 
 
+def zone_geometry(zone_id: int) -> dict[str, Any]:
+    """One zone's GeoJSON geometry (WGS-84): the phone page draws the grid it stands in."""
+    return json.loads(db.session.scalar(select(Zone.geometry).where(Zone.id == zone_id)))
+
+
 def outside_city() -> ApiError:
     return ApiError(
         404, "outside_city", "该位置不在本市网格范围内 / The point is outside every grid"
@@ -160,4 +187,5 @@ def zone_json(zone: Zone) -> dict[str, Any]:
         "level": zone.level,
         "parent_code": zone.parent.code if zone.parent else None,
         "unit_code": zone.unit.code if zone.unit else None,
+        "bbox": [zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat],
     }

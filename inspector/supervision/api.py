@@ -13,6 +13,7 @@ from ..access.roles import ADMIN, DISPATCHER, STAFF_ROLES, SUPERVISOR, UNIT_STAF
 from ..apidoc import BINARY, CSV, HTML, answers_in
 from ..errors import invalid
 from ..grid.schemas import FeatureCollection
+from ..schemas import Int
 from ..workflow.models import STATUSES
 from . import bulletins, exports, periods
 from .indicators import category_stats, grid_stats, reporter_stats, unit_stats
@@ -50,6 +51,11 @@ FORMATS = ("json", "html", "pdf")
 
 class WeeklyArgs(WeekArgs):
     format = fields.String(load_default="json", validate=validate.OneOf(FORMATS))
+
+
+class ListingArgs(Schema):
+    kind = fields.String(load_default="weekly", validate=validate.OneOf(tuple(bulletins.KIND_ZH)))
+    count = Int(load_default=8, validate=validate.Range(min=1, max=53))
 
 
 class MonthlyArgs(Schema):
@@ -129,6 +135,14 @@ def _document(kind: str, period: periods.Period, fmt: str):  # noqa: ANN202
     mimetype = "application/pdf" if fmt == "pdf" else "text/html"
     headers["Content-Disposition"] = f'inline; filename="{name}"'
     return Response(body, mimetype=mimetype, headers=headers)
+
+
+@blp.route("/bulletins", methods=["GET"])
+@require_roles(*UNIT_READERS)
+@blp.arguments(ListingArgs, location="query")
+def list_bulletins(args: dict):
+    """The latest weeks (or months): over or not, published or not (the bulletins page's list)."""
+    return bulletins.listing(args["kind"], args["count"])
 
 
 @blp.route("/bulletins/weekly", methods=["GET"])

@@ -20,9 +20,9 @@ from ..documents import render_pdf
 from ..errors import ApiError
 from ..extensions import db
 from ..grid.models import Zone
-from ..timeutil import as_utc, iso_local, utcnow
+from ..timeutil import CHINA, as_utc, iso_local, utcnow
 from ..workflow.models import SOURCES, Case
-from . import charts, queries
+from . import charts, periods, queries
 from .formulas import rate
 from .indicators import COUNTS, minimum_due, unit_items, weights, window
 from .models import Bulletin
@@ -295,6 +295,31 @@ def publish(kind: str, period: Period, actor: Actor, now: datetime | None = None
     db.session.add(bulletin)
     db.session.flush()  # a concurrent publish loses on the unique key: 409 from the handler
     return bulletin
+
+
+def listing(kind: str, count: int, now: datetime | None = None) -> dict[str, Any]:
+    """The latest `count` periods, newest first: dates, whether the period is over (only then
+    may it be published) and, when published, who froze it and the PDF's SHA-256. One query."""
+    now = as_utc(now or utcnow())
+    recent = periods.recent(kind, now.astimezone(CHINA).date(), count)
+    query = select(Bulletin).where(
+        Bulletin.kind == kind, Bulletin.period.in_([p.label for p in recent])
+    )
+    frozen = {b.period: b for b in db.session.scalars(query)}
+    return {
+        "kind": kind,
+        "items": [
+            {
+                "kind": kind,
+                "period": p.label,
+                "from": p.first.isoformat(),
+                "to": p.last.isoformat(),
+                "ended": p.end <= now,
+                "published": _published_json(frozen[p.label]) if p.label in frozen else None,
+            }
+            for p in recent
+        ],
+    }
 
 
 def publication_json(b: Bulletin) -> dict[str, Any]:

@@ -92,3 +92,21 @@ def month(text: str) -> Period:
     first = date(int(match[1]), int(match[2]), 1)
     following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return Period(first, following - timedelta(days=1), text)
+
+
+def month_of(day: date) -> Period:
+    return month(f"{day.year:04d}-{day.month:02d}")
+
+
+def recent(kind: str, today: date, count: int) -> list[Period]:
+    """The `count` weeks (or months) up to the one holding `today`, newest first: the list a
+    bulletins page offers to read or publish."""
+    current = week_of(today) if kind == "weekly" else month_of(today)
+    out = [current]
+    while len(out) < count:
+        out.append(
+            week_of(out[-1].first - timedelta(days=7))
+            if kind == "weekly"
+            else month_of(out[-1].first - timedelta(days=1))
+        )
+    return out

@@ -13,11 +13,11 @@ from ..access.auth import current_actor, public, require_roles
 from ..access.idempotency import idempotent
 from ..access.roles import ROLES
 from ..apidoc import body_doc
-from ..grid.coords import SYSTEMS
+from ..grid.coords import SYSTEMS, to_wgs84
 from ..pagination import PageArgs, page_of, paginate
 from ..reports.present import report_json
 from ..reports.schemas import ReportOut
-from ..schemas import CoordSysArgs, Id, Int, TrackingArgs, form_or_json
+from ..schemas import BBox, CoordSysArgs, Id, Int, TrackingArgs, form_or_json
 from ..timeutil import utcnow
 from .models import STATUSES, Case
 from .present import case_json, shown_reports
@@ -34,6 +34,19 @@ class CaseListArgs(PageArgs, CoordSysArgs):
     grid_code = fields.String(load_default=None)
     category_code = fields.String(load_default=None)
     overdue = fields.Boolean(load_default=None)
+    # Still open (new … rectified): a map of open cases asks once, not once per status.
+    open = fields.Boolean(load_default=None)
+    # Only cases inside min_lon,min_lat,max_lon,max_lat (read in coord_sys, like lat/lon).
+    bbox = BBox(load_default=None)
+
+
+def _wgs84_bbox(bbox: tuple[float, float, float, float] | None, system: str):  # noqa: ANN202
+    """A map's box in its own system -> WGS-84 (the corners; the shift is near-uniform)."""
+    if bbox is None or system == "wgs84":
+        return bbox
+    lat0, lon0 = to_wgs84(bbox[1], bbox[0], system)
+    lat1, lon1 = to_wgs84(bbox[3], bbox[2], system)
+    return (lon0, lat0, lon1, lat1)
 
 
 class ActionArgs(Schema):
@@ -75,8 +88,9 @@ class CaseAnswer(CaseFull):
 @blp.alt_response(200, schema=page_of(CaseOut), success=True)
 def list_cases(args: dict):
     actor = current_actor()
-    filters = {k: args[k] for k in ("status", "unit_code", "grid_code", "category_code", "overdue")}
-    query = case_list(actor, **filters)
+    names = ("status", "unit_code", "grid_code", "category_code", "overdue", "open")
+    filters = {k: args[k] for k in names}
+    query = case_list(actor, **filters, bbox=_wgs84_bbox(args["bbox"], args["coord_sys"]))
     return paginate(
         query, Case.id, args, lambda c: case_json(c, actor, args["coord_sys"], full=False)
     )

@@ -21,7 +21,7 @@ from ..grid.models import Zone
 from ..org.models import Unit
 from ..timeutil import as_utc, utcnow
 from .models import Case
-from .states import CLOCK_RUNNING
+from .states import CLOCK_RUNNING, OPEN
 
 
 def in_zones(zone_ids: frozenset[int]) -> ColumnElement[bool]:
@@ -61,6 +61,8 @@ def case_list(
     grid_code: str | None = None,
     category_code: str | None = None,
     overdue: bool | None = None,
+    open: bool | None = None,  # noqa: A002 - the query parameter's name
+    bbox: tuple[float, float, float, float] | None = None,
 ) -> Select:
     """GET /cases: the cases the caller may see, filtered, with what each row shows loaded in
     four queries rather than four per row (dashboards list 200)."""
@@ -80,4 +82,10 @@ def case_list(
     if overdue is not None:
         late = overdue_clause()
         query = query.where(late if overdue else ~late)
+    if open is not None:
+        still_open = Case.status.in_(OPEN)
+        query = query.where(still_open if open else ~still_open)
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        query = query.where(Case.lat.between(min_lat, max_lat), Case.lon.between(min_lon, max_lon))
     return query

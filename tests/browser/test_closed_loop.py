@@ -136,5 +136,5 @@ def test_console_pages_at_both_sizes(demo_app, server, new_context, tmp_path):
         page.get_by_role("button", name="立案").wait_for()
         shoot(page, f"console-case-{tag}")
         page.goto(f"{server}/console/map")
-        page.locator("#citymap circle").first.wait_for()
+        page.locator("#citymap path.pt").first.wait_for()
         shoot(page, f"console-map-{tag}")

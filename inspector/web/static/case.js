@@ -1,7 +1,7 @@
 // /console/cases/{id}: photos before and after, the place on a map, the timeline, and one
 // button per action the API allows this person now (named as ACTION_ZH names them).
 import { $, api, fmtTime, h, locate, show, t, uuid4 } from './common.js';
-import { drawMap } from './map.js';
+import { caseMarker, makeMap, zoneStyle } from './lmap.js';
 import { prepare } from './photos.js';
 import { signedIn, statusBadge } from './staff.js';
 
@@ -63,20 +63,29 @@ function timeline(c) {
     e.photos.length ? h('div', { class: 'photos' }, e.photos.map((p) => h('img', { src: p.thumb_url, alt: e.action_name }))) : null)));
 }
 
+let shownMap = null;
+
+/** The case's grid and the point, drawn once the element is in the page (Leaflet measures it). */
 async function mapOf(c) {
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('class', 'casemap');
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', `${t('地图')}: ${c.grid_name || ''}`);
+  const el = h('div', { class: 'casemap' });
   let features = [];
   if (c.grid_code) {
     try {
       features = (await api(`/zones/export?level=grid&code=${encodeURIComponent(c.grid_code)}`)).features;
     } catch { /* the point alone still shows */ }
   }
-  drawMap(svg, features.map((f) => ({ geometry: f.geometry, className: 'zone load0', title: f.properties.name })),
-    [{ lat: c.lat, lon: c.lon, className: 'pt case', title: c.number, r: 8 }]);
-  return svg;
+  const draw = () => {
+    shownMap?.map.remove();
+    const m = makeMap(el, `${t('地图')}: ${c.grid_name || ''} ${c.number}`);
+    shownMap = m;
+    const zones = features.map((f) => m.geometry(f.geometry, zoneStyle(0)));
+    // The view first: Leaflet draws vector layers only on a map that has one.
+    if (zones.length) m.map.fitBounds(zones[0].getBounds(), { padding: [20, 20] });
+    else m.map.setView(m.toMap(c.lat, c.lon), 17);
+    zones.forEach((z) => z.addTo(m.map));
+    caseMarker(m, c, 9).bindTooltip(h('span', {}, c.number)).addTo(m.map);
+  };
+  return { el, draw };
 }
 
 // ------------------------------------------------------------------ action forms
@@ -187,6 +196,7 @@ async function duplicatePanel(c) {
 async function render(c, done) {
   document.title = `${t('案件')} ${c.number}`;
   const forms = await Promise.all(c.actions.map((a) => actionForm(c, a)));
+  const map = await mapOf(c);
   const parts = [
     h('h1', {}, `${t('案件')} ${c.number} `, statusBadge(c)),
     done ? h('p', { class: 'notice ok', role: 'status' }, done) : null,
@@ -195,13 +205,14 @@ async function render(c, done) {
       h('div', {},
         h('section', { class: 'card' }, c.description ? h('p', {}, c.description) : null,
           photoStrip(before(c), '整改前'), photoStrip(after(c), '整改后')),
-        h('section', { class: 'card' }, h('h2', {}, t('地图')), await mapOf(c), facts(c))),
+        h('section', { class: 'card' }, h('h2', {}, t('地图')), map.el, facts(c))),
       h('div', {},
         h('section', { class: 'card', 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title' }, t('操作')),
           forms.length ? forms : h('p', { class: 'hint' }, '—')),
         h('section', { class: 'card' }, h('h2', {}, t('时间线')), timeline(c)))),
   ];
   $('case').replaceChildren(...parts.filter(Boolean));
+  map.draw();
 }
 
 async function load() {

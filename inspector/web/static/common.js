@@ -28,6 +28,22 @@ const EN = {
   '延期时长': 'Extension', '工作时': 'work hours', '工作日': 'work days', '合并到案件': 'Merge into case',
   '精度约': 'accuracy about', '米': 'm', '离线': 'offline', '案件': 'Case', '上报时间': 'Reported',
   '待核实': 'To verify', '待核查': 'To check', '约': 'about', '距离': 'Distance', '返回': 'Back',
+  '考核': 'Indicators', '通报台账': 'Bulletins', '考核指标与排名': 'Unit indicators and rankings',
+  '统计周': 'Week', '开始日期': 'From', '结束日期': 'To', '查询': 'Show', '自定义期间': 'Custom dates',
+  '本周': '(this week)', '责任单位考核指标': 'Indicators per unit', '红黑榜': 'Red and black lists',
+  '红榜': 'Red list (best)', '黑榜': 'Black list (worst)', '流动黄旗': 'Yellow flag', '自': 'since',
+  '不排名': 'not ranked', '排名': 'Rank', '派遣': 'Dispatched', '应结案': 'Due', '结案': 'Closed',
+  '按期结案': 'Closed on time', '结案率': 'Closing rate', '按期结案率': 'On-time rate', '返工率': 'Rework rate',
+  '超期未办': 'Overdue open', '综合指标值': 'Score', '应结案少于': 'units with fewer than',
+  '件的单位不排名': 'due cases are not ranked', '选择统计周以查看红黑榜': 'Choose a week to see the lists',
+  '周通报与案件台账': 'Weekly bulletins and case ledger', '周通报': 'Weekly bulletins', '案件台账': 'Case ledger',
+  '期间结束后可发布;发布后数字冻结,不再变化。': 'A week can be published once it is over; its numbers are then frozen.',
+  '已发布': 'Published', '未发布': 'Not published', '本周未结束': 'Week not over', '发布': 'Publish',
+  '正在生成 PDF…': 'Making the PDF…', '期间': 'Period', '下载': 'Download', '周': 'Week', '全部': 'All',
+  '已下载': 'Saved', '待立案': 'New', '已派遣': 'Dispatched', '已整改': 'Rectified', '已结案': 'Closed',
+  '视野内的未办结案件': 'Open cases in view', '放大地图以显示网格': 'Zoom in to see the grids',
+  '只显示前': 'showing the first', '件': 'cases', '每个网格的未办结案件': 'Open cases per grid',
+  '未办结案件与网格': 'Open cases and grids', '考核指标': 'Indicators',
 };
 
 export const lang = () => localStorage.getItem(LANG) || 'zh';
@@ -133,6 +149,25 @@ export async function api(path, { method = 'GET', json, form, headers = {}, auth
     throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, data);
   }
   return data;
+}
+
+/** GET a file from /api/v1 with the bearer token (a plain link cannot carry it) and save it. */
+export async function download(path, fallbackName) {
+  const current = session.get();
+  const res = await fetch(`/api/v1${path}`, {
+    headers: current?.token ? { Authorization: `Bearer ${current.token}` } : {}, credentials: 'omit', cache: 'no-store',
+  });
+  if (!res.ok) {
+    const data = await res.json().catch(() => null);
+    throw new ApiError(res.status, data?.error?.code || `http_${res.status}`, data?.error?.message || res.statusText, data);
+  }
+  const named = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
+  const url = URL.createObjectURL(await res.blob());
+  const a = h('a', { href: url, download: named ? named[1] : fallbackName, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
 
 export async function login(username, password) {

@@ -1,36 +1,54 @@
-// The position without map tiles: the phone's fix at the centre, its accuracy circle, the
-// point as moved by the resident (metres east/north), and a 20 m scale. 1 SVG unit = 1 metre.
-const NS = 'http://www.w3.org/2000/svg';
+// The report's position on a Leaflet map: the phone's fix with its accuracy circle, and the pin
+// the resident may drag, tap to move, or nudge 5 m at a time with the buttons (which also work
+// with no tiles and without a pointer). Positions in and out are WGS-84.
+import { L, makeMap } from './lmap.js';
+
 const M_PER_DEG = 111320;
 
-export function moved(fix, offset) {
-  const lat = fix.lat + offset.dy / M_PER_DEG;
-  const lon = fix.lon + offset.dx / (M_PER_DEG * Math.cos((fix.lat * Math.PI) / 180));
+export function moved(at, offset) {
+  const lat = at.lat + offset.dy / M_PER_DEG;
+  const lon = at.lon + offset.dx / (M_PER_DEG * Math.cos((at.lat * Math.PI) / 180));
   return { lat, lon };
 }
 
-function el(tag, attrs) {
-  const node = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  return node;
-}
-
-export function drawPosition(svg, fix, offset) {
-  svg.replaceChildren();
-  for (let v = -60; v <= 60; v += 20) {
-    svg.append(el('line', { x1: v, y1: -60, x2: v, y2: 60, class: 'grid-line' }));
-    svg.append(el('line', { x1: -60, y1: v, x2: 60, y2: v, class: 'grid-line' }));
-  }
-  svg.append(el('text', { x: 0, y: -50, class: 'compass', 'text-anchor': 'middle' }));
-  svg.lastChild.textContent = 'N';
-  svg.append(el('line', { x1: -55, y1: 55, x2: -35, y2: 55, class: 'scale' }));
-  svg.append(el('text', { x: -45, y: 51, class: 'scale-text', 'text-anchor': 'middle' }));
-  svg.lastChild.textContent = '20 m';
-  if (!fix) return;
-  const r = Math.min(58, Math.max(2, fix.accuracy || 0));
-  svg.append(el('circle', { cx: 0, cy: 0, r, class: 'accuracy' }));
-  svg.append(el('circle', { cx: 0, cy: 0, r: 1.5, class: 'fix' }));
-  const x = Math.max(-58, Math.min(58, offset.dx));
-  const y = Math.max(-58, Math.min(58, -offset.dy));
-  svg.append(el('circle', { cx: x, cy: y, r: 4, class: 'pin' }));
+/** A picker in `el`; onPick({lat, lon}) when the person moves the pin on the map. */
+export function positionPicker(el, label, onPick) {
+  let m = null;
+  let ring = null;
+  let pin = null;
+  let outline = null;
+  const start = () => {
+    m = makeMap(el, label);
+    L.control.scale({ imperial: false }).addTo(m.map);
+    ring = L.circle([0, 0], { radius: 1, color: '#1a56a8', weight: 1, fillOpacity: 0.12, interactive: false });
+    pin = L.marker([0, 0], {
+      draggable: true, keyboard: false,
+      icon: L.divIcon({ className: 'pin-icon', iconSize: [22, 22], iconAnchor: [11, 11] }),
+    });
+    pin.on('dragend', () => onPick(m.fromMap(pin.getLatLng())));
+    m.map.on('click', (e) => onPick(m.fromMap(e.latlng)));
+  };
+  return {
+    /** The outline of the grid the point lies in (all there is to see without tiles). */
+    grid(geometry) {
+      outline?.remove();
+      outline = m && geometry
+        ? m.geometry(geometry, { color: '#6d7f64', weight: 2, fillColor: '#f4f7f1', fillOpacity: 0.5, interactive: false }).addTo(m.map)
+        : null;
+      outline?.bringToBack();
+    },
+    /** Show the fix (or hide the map when there is none) and the chosen point. */
+    show(fix, at) {
+      el.hidden = !fix;
+      if (!fix) return;
+      if (!m) start();
+      m.map.invalidateSize();
+      const here = m.toMap(at.lat, at.lon);
+      // The view first (Leaflet draws vector layers only on a map that has one).
+      // eslint-disable-next-line no-underscore-dangle -- Leaflet's "has a view yet"
+      if (!m.map._loaded || !m.map.getBounds().contains(here)) m.map.setView(here, 18);
+      ring.setLatLng(m.toMap(fix.lat, fix.lon)).setRadius(Math.max(3, fix.accuracy || 0)).addTo(m.map);
+      pin.setLatLng(here).addTo(m.map);
+    },
+  };
 }

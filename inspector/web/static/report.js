@@ -3,12 +3,12 @@ import { $, api, h, initLang, locate, message, show, t, uuid4 } from './common.j
 import { categoryIcon } from './icons.js';
 import { deliver, flush, Offline, pending, put } from './outbox.js';
 import { prepare } from './photos.js';
-import { drawPosition, moved } from './posmap.js';
+import { moved, positionPicker } from './posmap.js';
 
 const MAX_PHOTOS = 9;
 const QUICK = ['0101', '0201', '0202', '0301', '0401', '0605', '0603', '0601'];
 
-const state = { photos: [], fix: null, offset: { dx: 0, dy: 0 }, categories: [] };
+const state = { photos: [], fix: null, at: null, categories: [] };
 
 // ------------------------------------------------------------------ photos
 async function addFiles(files) {
@@ -36,13 +36,19 @@ function renderThumbs() {
 }
 
 // ------------------------------------------------------------------ position
+// The chosen point (WGS-84): the phone's fix until the resident moves the pin.
 function position() {
-  return state.fix ? moved(state.fix, state.offset) : null;
+  return state.at || state.fix;
 }
+
+const picker = positionPicker($('pos-map'), '位置地图:拖动或点按地图移动图钉', (at) => {
+  state.at = at;
+  describePlace();
+});
 
 async function describePlace() {
   const at = position();
-  drawPosition($('pos-map'), state.fix, state.offset);
+  picker.show(state.fix, at);
   if (!at) {
     $('pos-status').textContent = t('未能定位:将使用照片中的位置(请允许定位以便准确派单)');
     return;
@@ -50,8 +56,9 @@ async function describePlace() {
   const accuracy = `${t('精度约')} ${Math.round(state.fix.accuracy)} ${t('米')}`;
   $('pos-status').textContent = accuracy;
   try {
-    const place = await api(`/zones/locate?lat=${at.lat}&lon=${at.lon}`, { auth: false });
+    const place = await api(`/zones/locate?lat=${at.lat}&lon=${at.lon}&geometry=true`, { auth: false });
     $('pos-status').textContent = `${place.address || place.grid.name} · ${accuracy}`;
+    picker.grid(place.grid.geometry);
   } catch (err) {
     $('pos-status').textContent = `${err.message} · ${accuracy}`;
   }
@@ -60,7 +67,7 @@ async function describePlace() {
 async function relocate() {
   $('pos-status').textContent = t('正在定位…');
   state.fix = await locate();
-  state.offset = { dx: 0, dy: 0 };
+  state.at = null;
   await describePlace();
 }
 
@@ -200,7 +207,8 @@ $('retry').addEventListener('click', retryAll);
 $('again').addEventListener('click', () => { $('result').hidden = true; $('report-form').hidden = false; });
 for (const b of document.querySelectorAll('.nudge [data-dx]')) {
   b.addEventListener('click', () => {
-    state.offset = { dx: state.offset.dx + Number(b.dataset.dx), dy: state.offset.dy + Number(b.dataset.dy) };
+    if (!state.fix) return;
+    state.at = moved(position(), { dx: Number(b.dataset.dx), dy: Number(b.dataset.dy) });
     describePlace();
   });
 }

@@ -15,6 +15,10 @@ export function signedIn(render) {
       content.hidden = false;
       out.hidden = false;
       who.textContent = s.username;
+      // Pages this role may use (the API refuses the others anyway): shown, the rest stay hidden.
+      for (const link of document.querySelectorAll('[data-roles]')) {
+        link.hidden = !link.dataset.roles.split(' ').includes(s.role);
+      }
       resolve(s);
     };
     const current = session.get();
