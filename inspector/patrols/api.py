@@ -33,7 +33,7 @@ blp = Blueprint("patrols", __name__, description="巡查计划 / Patrol plans")
 
 
 class PlanOut(Answer):
-    id = fields.Integer(required=True)
+    id = Int(required=True)
     every = fields.String(required=True)
     start_date = fields.String(required=True)
     end_date = fields.String(required=True, allow_none=True)
@@ -45,8 +45,8 @@ class PlanPage(Answer):
 
 
 class CheckInOut(Answer):
-    id = fields.Integer(required=True)
-    plan_id = fields.Integer(required=True)
+    id = Int(required=True)
+    plan_id = Int(required=True)
     slot_date = fields.String(required=True)
     problem = fields.Boolean(required=True)
 

@@ -28,27 +28,27 @@ LEDGER_READERS = (DISPATCHER, SUPERVISOR, ADMIN)
 class EntryOut(Answer):
     """One ledger line: points > 0 earned, 0 denied (the reason says why), < 0 taken back."""
 
-    id = fields.Integer(required=True)
-    points = fields.Integer(required=True)
+    id = Int(required=True)
+    points = Int(required=True)
     code = fields.String(required=True)
     reason = fields.String(required=True)
-    case_id = fields.Integer(required=True)
+    case_id = Int(required=True)
     case_number = fields.String(allow_none=True)
-    report_id = fields.Integer(allow_none=True)
+    report_id = Int(allow_none=True)
     month = fields.String(required=True)
-    reverses = fields.Integer(allow_none=True)
+    reverses = Int(allow_none=True)
     at = fields.String(required=True)
 
 
 class RewardMonthOut(Answer):
     month = fields.String(required=True)
-    points = fields.Integer(required=True)
-    cap = fields.Integer(required=True)
-    remaining = fields.Integer(required=True)
+    points = Int(required=True)
+    cap = Int(required=True)
+    remaining = Int(required=True)
 
 
 class LedgerOut(Answer):
-    balance = fields.Integer(required=True)
+    balance = Int(required=True)
     this_month = fields.Nested(RewardMonthOut, required=True)
     items = fields.List(fields.Nested(EntryOut), required=True)
     next_cursor = fields.String(allow_none=True)
@@ -67,11 +67,11 @@ class AccountLedgerOut(LedgerOut):
 
 
 class StandingOut(Answer):
-    rank = fields.Integer(required=True)
+    rank = Int(required=True)
     name = fields.String(required=True)
     phone = fields.String(allow_none=True)
-    points = fields.Integer(required=True)
-    tips = fields.Integer(required=True)
+    points = Int(required=True)
+    tips = Int(required=True)
 
 
 class BoardOut(Answer):

@@ -19,6 +19,7 @@ from . import bulletins, exports, periods
 from .indicators import category_stats, grid_stats, reporter_stats, unit_stats
 from .rankings import rankings
 from .schemas import (
+    BulletinListOut,
     BulletinOut,
     CategoryStats,
     GridStats,
@@ -140,9 +141,10 @@ def _document(kind: str, period: periods.Period, fmt: str):  # noqa: ANN202
 @blp.route("/bulletins", methods=["GET"])
 @require_roles(*UNIT_READERS)
 @blp.arguments(ListingArgs, location="query")
+@blp.alt_response(200, schema=BulletinListOut, success=True)
 def list_bulletins(args: dict):
     """The latest weeks (or months): over or not, published or not (the bulletins page's list)."""
-    return bulletins.listing(args["kind"], args["count"])
+    return bulletins.listing(args["kind"], args["count"], scope_of(current_actor()))
 
 
 @blp.route("/bulletins/weekly", methods=["GET"])

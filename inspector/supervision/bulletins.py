@@ -297,13 +297,18 @@ def publish(kind: str, period: Period, actor: Actor, now: datetime | None = None
     return bulletin
 
 
-def listing(kind: str, count: int, now: datetime | None = None) -> dict[str, Any]:
-    """The latest `count` periods, newest first: dates, whether the period is over (only then
-    may it be published) and, when published, who froze it and the PDF's SHA-256. One query."""
+def listing(
+    kind: str, count: int, scope: Scope = CITY, now: datetime | None = None
+) -> dict[str, Any]:
+    """The latest `count` periods of the scope's bulletins, newest first: dates, whether the
+    period is over (only then may it be published) and, when published, who froze it and the
+    PDF's SHA-256. One query."""
     now = as_utc(now or utcnow())
     recent = periods.recent(kind, now.astimezone(CHINA).date(), count)
     query = select(Bulletin).where(
-        Bulletin.kind == kind, Bulletin.period.in_([p.label for p in recent])
+        Bulletin.kind == kind,
+        Bulletin.scope == scope.key,
+        Bulletin.period.in_([p.label for p in recent]),
     )
     frozen = {b.period: b for b in db.session.scalars(query)}
     return {

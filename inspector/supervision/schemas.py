@@ -146,6 +146,22 @@ class PublishedOut(Answer):
     sha256 = fields.String(required=True, allow_none=True)
 
 
+class BulletinPeriodOut(Answer):
+    kind = fields.String(required=True)
+    period = fields.String(required=True)
+    from_ = fields.Date(required=True, data_key="from")
+    to = fields.Date(required=True)
+    ended = fields.Boolean(required=True)
+    published = fields.Nested(PublishedOut, required=True, allow_none=True)
+
+
+class BulletinListOut(Answer):
+    """The latest periods (newest first) of the caller's scope: over or not, published or not."""
+
+    kind = fields.String(required=True)
+    items = fields.List(fields.Nested(BulletinPeriodOut), required=True)
+
+
 class BulletinOut(_Ranked):
     """周通报/月总结 as data; `published` once frozen (then these are the frozen numbers)."""
 

@@ -123,8 +123,8 @@ def test_recent_bulletins_listed_newest_first(demo_app, demo_client):
             )
         )
         db.session.commit()
-        weeks = listing("weekly", 3, now)["items"]
-        months = listing("monthly", 2, datetime(2026, 1, 10, tzinfo=UTC))["items"]
+        weeks = listing("weekly", 3, now=now)["items"]
+        months = listing("monthly", 2, now=datetime(2026, 1, 10, tzinfo=UTC))["items"]
     assert [(w["period"], w["from"], w["to"], w["ended"]) for w in weeks] == [
         ("2026-W48", "2026-11-23", "2026-11-29", False),
         ("2026-W47", "2026-11-16", "2026-11-22", True),
