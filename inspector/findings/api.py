@@ -18,7 +18,7 @@ from ..errors import ApiError, not_found
 from ..extensions import db
 from ..schemas import TAKEOVER_ESCALATIONS, TAKEOVER_HOURS
 from ..timeutil import utcnow
-from .campaigns import CampaignInput, campaign_report, create_campaign, report_table
+from .campaigns import CampaignInput, campaign_json, campaign_report, create_campaign, report_table
 from .documents import XLSX_MIME, page_html, table_html, workbook
 from .importer import BatchMeta, import_batch
 from .models import BATCH_SOURCES, Campaign, FindingBatch
@@ -143,25 +143,13 @@ class CampaignArgs(Schema):
     category_codes = _CODES
 
 
-def _campaign_json(campaign: Campaign) -> dict:
-    return {
-        "id": campaign.id,
-        "name": campaign.name,
-        "from": campaign.from_date.isoformat(),
-        "to": campaign.to_date.isoformat(),
-        "zone_codes": campaign.zone_codes,
-        "point_codes": campaign.point_codes,
-        "category_codes": campaign.category_codes,
-    }
-
-
 @blp.route("/campaigns", methods=["POST"])
 @require_roles(SUPERVISOR, ADMIN)
 @blp.arguments(CampaignArgs)
 @blp.alt_response(201, schema=CampaignOut, success=True)
 def create_campaign_view(args: dict):
     campaign = create_campaign(current_actor(), CampaignInput(**args), utcnow())
-    return _campaign_json(campaign), 201
+    return campaign_json(campaign), 201
 
 
 @blp.route("/campaigns/<int:campaign_id>/report", methods=["GET"])

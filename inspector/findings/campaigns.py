@@ -143,13 +143,7 @@ def campaign_report(campaign: Campaign, actor: Actor, now: datetime) -> dict[str
         units.setdefault(case.unit.code if case.unit else None, []).append(case)
     names = {code: name for code, name in db.session.execute(select(Unit.code, Unit.name))}
     return {
-        "id": campaign.id,
-        "name": campaign.name,
-        "from": campaign.from_date.isoformat(),
-        "to": campaign.to_date.isoformat(),
-        "zone_codes": campaign.zone_codes,
-        "point_codes": campaign.point_codes,
-        "category_codes": campaign.category_codes,
+        **campaign_json(campaign),
         **_tally(during, now),
         "by_unit": [
             {
@@ -200,3 +194,16 @@ def report_table(report: dict) -> tuple[list[str], list[list]]:
     """Header and rows (units, then the whole campaign) for the HTML and XLSX documents."""
     total = {**report, "unit_name": "合计", "unit_code": None}
     return list(_HEAD), [*(_cells(u) for u in report["by_unit"]), _cells(total)]
+
+
+def campaign_json(campaign: Campaign) -> dict[str, Any]:
+    """What a campaign was set up with: the head of its creation answer and of its report."""
+    return {
+        "id": campaign.id,
+        "name": campaign.name,
+        "from": campaign.from_date.isoformat(),
+        "to": campaign.to_date.isoformat(),
+        "zone_codes": campaign.zone_codes,
+        "point_codes": campaign.point_codes,
+        "category_codes": campaign.category_codes,
+    }
