@@ -12,7 +12,7 @@ from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..timeutil import utcnow
 
-KINDS = ("warn", "escalate", "patrol_missed")
+KINDS = ("warn", "escalate", "patrol_missed", "takeover")
 RECIPIENTS = ("unit", "unit_head", "account")
 
 

@@ -21,6 +21,7 @@ from flask import Flask, current_app
 
 from ..access.actor import Actor
 from ..extensions import db
+from ..org.models import Unit
 from ..timeutil import as_utc, iso_local, utcnow
 from ..workflow.models import Case
 from ..workflow.signals import due_period_started, escalation_requested
@@ -217,6 +218,37 @@ def raise_escalation(
     return data["level"]
 
 
+def notify_takeover(case: Case, old_unit: Unit | None, zone_name: str, now: datetime) -> None:
+    """逾期上交: the unit that now holds the case must know it has a new, running deadline; the
+    unit that lost it learns why (its indicators count the case as taken over from it)."""
+    unit = case.unit
+    due = _local(case.due_at) if case.due_at else None
+    was = old_unit.name if old_unit else "原责任单位"
+    _notify(
+        case,
+        "takeover",
+        None,
+        "unit",
+        unit.name,
+        f"接手整改:案件 {case.number} 在{was}逾期未整改,已转由{zone_name}的{unit.name}整改,"
+        f"请于 {due} 前处置 / takeover: case {case.number}, overdue at {was}, is now yours; "
+        f"due {due}",
+        now,
+    )
+    if old_unit is not None:
+        _notify(
+            case,
+            "takeover",
+            None,
+            "unit",
+            old_unit.name,
+            f"案件 {case.number} 逾期未整改,已按规定转由{zone_name}的{unit.name}整改,"
+            f"计入本单位被接手案件 / case {case.number} was overdue and passed to {unit.name}",
+            now,
+            unit_id=old_unit.id,
+        )
+
+
 def _notify(
     case: Case,
     kind: str,
@@ -225,11 +257,13 @@ def _notify(
     name: str | None,
     text: str,
     now: datetime,
+    unit_id: int | None = None,
 ) -> None:
+    """A notice about the case, to its unit unless another unit (`unit_id`) is named."""
     db.session.add(
         Notification(
             case_id=case.id,
-            unit_id=case.unit_id,
+            unit_id=unit_id or case.unit_id,
             kind=kind,
             level=level,
             recipient=recipient,

@@ -9,7 +9,8 @@ both means never.
 
 Race-safe like every case action: the job claims the case's version before it changes anything,
 so a parallel tick (or a unit's 整改 at the same moment) leaves only one winner. Idempotent: a
-case the subdistrict unit already holds is never taken over again.
+case the subdistrict unit already holds is never taken over again. Both units get a notice
+(kind `takeover`): the new one its deadline, the old one why the case left it.
 
 Flushes only; the job owner (jobs.py) commits per case.
 """
@@ -33,6 +34,7 @@ from ..workflow.service import claim
 from ..workflow.signals import start_due_period
 from ..workflow.states import CLOCK_RUNNING
 from ..workflow.timeline import append_event
+from .service import notify_takeover
 
 ACTION = "takeover"
 REASON = "逾期未整改,按规定由所在街道接手"
@@ -157,5 +159,5 @@ def take_over(case: Case, now: datetime) -> bool:
         **due,
     }
     append_event(case, None, ACTION, case.status, case.status, note, data, at=now)
-    db.session.flush()
+    notify_takeover(case, old, zone.name, now)
     return True

@@ -297,6 +297,30 @@ def _check_0016_case_list_indexes(conn: Connection) -> None:
 CHECKS["0016"] = _check_0016_case_list_indexes
 
 
+def _check_0020_takeover_notices(conn: Connection) -> None:
+    """0020 widens the notice kinds: old notices are untouched, and a `takeover` notice fits."""
+    dump = json.loads(DATA.read_text())
+    old = {(r["id"], r["case_id"], r["kind"], r["message"]) for r in dump["notification"]}
+    rows = conn.execute(text("SELECT id, case_id, kind, message FROM notification")).all()
+    assert old and {(r.id, r.case_id, r.kind, r.message) for r in rows} == old
+    case_id = min(r.case_id for r in rows)
+    conn.execute(
+        text(
+            "INSERT INTO notification (created_at, case_id, unit_id, kind, recipient, message) "
+            "VALUES (:at, :case_id, 1, 'takeover', 'unit', '接手整改')"
+        ),
+        {"at": "2026-11-28 12:00:00", "case_id": case_id},
+    )
+    assert (
+        conn.execute(text("SELECT COUNT(*) FROM notification WHERE kind = 'takeover'")).scalar_one()
+        == 1
+    )
+    conn.rollback()
+
+
+CHECKS["0020"] = _check_0020_takeover_notices
+
+
 def _decode(value):
     if isinstance(value, dict) and "$dt" in value:
         return datetime.fromisoformat(value["$dt"])

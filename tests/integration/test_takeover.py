@@ -12,6 +12,7 @@ import threading
 
 from click.testing import CliRunner
 
+from inspector.access.service import create_account
 from inspector.cli import audit_cli
 from inspector.errors import ApiError
 from inspector.extensions import db
@@ -93,6 +94,30 @@ def test_hours_past_due_pass_the_case_to_the_subdistrict(demo_app):
         assert tick(cn("2025-11-13T11:05"))["taken_over"] == 0
         assert tick(cn("2025-11-20T09:00"))["taken_over"] == 0  # overdue again: 督办 only
         assert len(events(case_id, "takeover")) == 1
+
+    # Both units are told: the office its deadline, 综合执法局 why the case left it.
+    with demo_app.app_context():
+        create_account("jdstaff", "Jd@2026-staff", "unit_staff", SUBDISTRICT_UNIT, [], "街道队员")
+        db.session.commit()
+    number = client.get(f"/api/v1/cases/{case_id}", headers=auth(client, "admin")).get_json()[
+        "number"
+    ]
+    office_notices = client.get(
+        "/api/v1/notifications?kind=takeover",
+        headers=auth(client, "jdstaff", "Jd@2026-staff"),
+    ).get_json()["items"]
+    assert [(n["case"]["number"], n["unit_code"]) for n in office_notices] == [
+        (number, SUBDISTRICT_UNIT)
+    ]
+    assert office_notices[0]["message"].startswith(
+        f"接手整改:案件 {number} 在综合执法局逾期未整改,已转由解放街道的"
+    )
+    assert "请于 2025-11-13 14:30 前处置" in office_notices[0]["message"]
+    old_notices = client.get(
+        "/api/v1/notifications?kind=takeover", headers=auth(client, "unitstaff")
+    ).get_json()["items"]
+    assert [(n["case"]["number"], n["unit_code"]) for n in old_notices] == [(number, "zfj")]
+    assert "计入本单位被接手案件" in old_notices[0]["message"]
 
     # Both units' indicators count it (the week of 2025-11-10), and nobody else's.
     stats = client.get(
