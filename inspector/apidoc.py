@@ -7,7 +7,7 @@ by hand and a new view gets them as soon as it declares its access:
 
 - every /api/v1 operation: 422 `invalid_input` (the input guard reads every request) and 401
   (a bearer token that is expired or revoked is refused before any view, public ones too);
-- POST: 400 `bad_request` (a body that is not JSON);
+- POST, PATCH: 400 `bad_request` (a body that is not JSON);
 - `require_roles`: 403; `rate_limited`: 429; a path parameter: 404 (ids not visible
   answer 404 like ids that do not exist); `idempotent`: 409 (the same key still in flight).
 
@@ -78,7 +78,7 @@ def body_doc(schema: Any, *content_types: str) -> dict[str, Any]:
 def implied_errors(view: Callable, rule: Rule, method: str) -> list[int]:
     """The error statuses a view answers because of what it declares (see module doc)."""
     codes = {401, 422}
-    if method.upper() == "POST":
+    if method.upper() in ("POST", "PATCH"):
         codes.add(400)
     if getattr(view, "required_roles", None) is not None:
         codes.add(403)

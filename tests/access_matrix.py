@@ -315,6 +315,8 @@ ROWS: list[Row] = [
         served=201,
     ),
     Row("GET", "/patrol-plans", _PATROL_READERS),
+    # changing a plan: planners only; no such plan answers the same 404 (test_patrols)
+    Row("PATCH", "/patrol-plans/999999", _PATROL_PLANNERS, {"note": "x"}, served=404),
     Row("GET", "/patrols?due=today", _PATROL_READERS),
     Row("GET", "/patrols/missed", _PATROL_READERS),
     # no such plan: every assignee role gets the same 404 (check-ins: test_patrols)

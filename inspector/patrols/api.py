@@ -20,7 +20,9 @@ from .service import (
     ASSIGNEE_ROLES,
     PLANNER_ROLES,
     CheckInInput,
+    PlanChange,
     PlanInput,
+    change_plan,
     check_in,
     create_plan,
     day_slots,
@@ -96,6 +98,29 @@ class PlanArgs(Schema):
 def create_patrol_plan(args: dict):
     plan = create_plan(current_actor(), PlanInput(**args), utcnow())
     return plan_json(plan), 201
+
+
+class PlanChangeArgs(Schema):
+    assignee = fields.String(validate=validate.Length(min=1, max=80))
+    end_date = fields.Date(allow_none=True, validate=DAYS)
+    note = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+@blp.route("/patrol-plans/<int:plan_id>", methods=["PATCH"])
+@require_roles(*PLANNERS)
+@blp.arguments(PlanChangeArgs)
+@blp.alt_response(200, schema=PlanOut, success=True)
+@blp.alt_response(409, "CONFLICT")
+def change_patrol_plan(args: dict, plan_id: int):
+    actor = current_actor()
+    change = PlanChange(
+        assignee=args.get("assignee"),
+        end_date=args.get("end_date"),
+        end_date_given="end_date" in args,
+        note=args.get("note"),
+        note_given="note" in args,
+    )
+    return plan_json(change_plan(load_plan(plan_id, actor), actor, change, utcnow()))
 
 
 class PlanListArgs(PageArgs):

@@ -109,6 +109,54 @@ def _assignee(username: str) -> Account:
     return account
 
 
+@dataclass
+class PlanChange:
+    """What a planner may change on a plan: only what leaves past slots as they were. A plan's
+    target and schedule never change (end it and make a new one): the grid's figures for earlier
+    weeks were counted against them."""
+
+    assignee: str | None = None
+    end_date: date | None = None
+    end_date_given: bool = False  # `end_date: null` (runs on) differs from not given
+    note: str | None = None
+    note_given: bool = False
+
+
+def change_plan(plan: PatrolPlan, actor: Actor, change: PlanChange, now: datetime) -> PatrolPlan:
+    """Reassign a plan (a grid worker leaves), end it early or extend it, or rewrite its note."""
+    if actor.role not in PLANNER_ROLES:
+        raise ApiError(403, "forbidden", "只有督查组和管理员可以修改巡查计划 / planners only")
+    if not (change.assignee or change.end_date_given or change.note_given):
+        raise invalid("没有要修改的内容 / nothing to change", field="assignee")
+    if change.end_date_given:
+        _set_end(plan, change.end_date, china_day(now))
+    if change.assignee:
+        plan.assignee = _assignee(change.assignee)
+    if change.note_given:
+        plan.note = change.note
+    db.session.flush()
+    return plan
+
+
+def _set_end(plan: PatrolPlan, end: date | None, today: date) -> None:
+    """A new end may not fall before today (past slots stay due, done or missed), nor revive a
+    plan that has already ended (its skipped days would turn into missed patrols)."""
+    if plan.end_date is not None and plan.end_date < today:
+        raise ApiError(
+            409,
+            "plan_ended",
+            f"该计划已于 {plan.end_date.isoformat()} 结束,请新建计划 / the plan has ended; "
+            "make a new one",
+        )
+    if end is not None and end < max(today, plan.start_date):
+        raise invalid(
+            "结束日期不能早于今天或开始日期,已过去的巡查不可改写 / end_date cannot be before today "
+            "or start_date: past patrols stay as they were",
+            field="end_date",
+        )
+    plan.end_date = end
+
+
 def load_plan(plan_id: int, actor: Actor) -> PatrolPlan:
     """The plan if the caller may see it (its assignee, supervisors of its zones, admins)."""
     plan = db.session.scalar(

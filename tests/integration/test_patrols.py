@@ -363,3 +363,79 @@ def test_patrol_photos_in_the_point_history_and_board(demo_client):
     board = {r["code"]: r for r in c.get("/api/v1/points/board", headers=admin).json["items"]}
     # the problem patrol came later, but the last CLEAN photo is the clean patrol's
     assert board["pp2"]["last_clean_photo"]["photo"]["id"] == clean_photo
+
+
+def test_changing_a_plan_leaves_past_patrols_as_they_were(demo_client, demo_app):
+    c = demo_client
+    boss = auth(c, "supervisor")
+    day = china_day(utcnow())
+    plan = c.post(
+        "/api/v1/patrol-plans",
+        json={"zone_code": GRID, "assignee": "gridworker", "every": "day"},
+        headers=boss,
+    ).get_json()
+    url = f"/api/v1/patrol-plans/{plan['id']}"
+    # Assignees cannot change plans; a supervisor of another district does not see this one.
+    with demo_app.app_context():
+        create_account("sup_east2", "Secret@2026", "supervisor", zone_codes=["429902"])
+        db.session.commit()
+    for headers, status in (
+        (auth(c, "gridworker"), 403),
+        (auth(c, "volunteer"), 403),
+        (auth(c, "dispatcher"), 403),
+        (auth(c, "sup_east2", "Secret@2026"), 404),
+    ):
+        answer = c.patch(url, json={"note": "x"}, headers=headers)
+        assert answer.status_code == status, answer.get_json()
+    # Nothing to change, an end before today, a body that is not JSON: clear errors.
+    assert c.patch(url, json={}, headers=boss).status_code == 422
+    yesterday = (day - timedelta(days=1)).isoformat()
+    early = c.patch(url, json={"end_date": yesterday}, headers=boss)
+    assert early.status_code == 422 and early.get_json()["error"]["field"] == "end_date"
+    raw = c.patch(url, data="end", headers={**boss, "Content-Type": "application/json"})
+    assert raw.status_code == 400 and raw.get_json()["error"]["code"] == "bad_request"
+
+    # Reassigned to the volunteer, ending in a week, with a note.
+    end = (day + timedelta(days=6)).isoformat()
+    changed = c.patch(
+        url, json={"assignee": "volunteer", "end_date": end, "note": "王芳调岗"}, headers=boss
+    )
+    assert changed.status_code == 200, changed.get_json()
+    body = changed.get_json()
+    assert (body["assignee"]["username"], body["end_date"], body["note"]) == (
+        "volunteer",
+        end,
+        "王芳调岗",
+    )
+    assert (body["every"], body["zone_code"], body["start_date"]) == ("day", GRID, day.isoformat())
+    listed = {
+        u: c.get("/api/v1/patrol-plans", headers=auth(c, u)).get_json()["items"]
+        for u in ("gridworker", "volunteer")
+    }
+    assert [p["id"] for p in listed["volunteer"]] == [plan["id"]]
+    assert plan["id"] not in [p["id"] for p in listed["gridworker"]]
+    # `end_date: null` lets it run on; a missing key leaves it alone.
+    assert c.patch(url, json={"end_date": None}, headers=boss).get_json()["end_date"] is None
+    assert c.patch(url, json={"note": None}, headers=boss).get_json()["end_date"] is None
+
+    # A plan that ended yesterday after three unpatrolled days cannot be revived: its three
+    # missed patrols stay three, not turned into six by a later end.
+    ended = c.post(
+        "/api/v1/patrol-plans",
+        json={
+            "zone_code": GRID,
+            "assignee": "gridworker",
+            "every": "day",
+            "start_date": (day - timedelta(days=3)).isoformat(),
+            "end_date": yesterday,
+        },
+        headers=boss,
+    ).get_json()
+    revive = c.patch(
+        f"/api/v1/patrol-plans/{ended['id']}",
+        json={"end_date": (day + timedelta(days=3)).isoformat()},
+        headers=boss,
+    )
+    assert revive.status_code == 409 and revive.get_json()["error"]["code"] == "plan_ended"
+    missed = c.get("/api/v1/patrols/missed", headers=auth(c, "gridworker")).get_json()["items"]
+    assert [i["plan"]["id"] for i in missed] == [ended["id"]] * 3
