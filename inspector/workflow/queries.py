@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from ..access.actor import Actor
 from ..access.policy import CITYWIDE_ROLES
@@ -70,6 +71,11 @@ def overdue_clause(now: datetime | None = None) -> ColumnElement[bool]:
     return Case.status.in_(CLOCK_RUNNING) & Case.due_at.is_not(None) & (Case.due_at < now)
 
 
+def _id_of(model: type, code: str) -> ScalarSelect:
+    """The id of the row with this code as a scalar subquery (NULL, so no case, when unknown)."""
+    return select(model.id).where(model.code == code).scalar_subquery()
+
+
 def case_list(
     actor: Actor,
     status: str | None = None,
@@ -85,13 +91,15 @@ def case_list(
     query = select(*LIST_COLUMNS).where(visible_cases(actor))
     if status:
         query = query.where(Case.status == status)
+    # Codes are unique: `column = (SELECT id ... WHERE code = ?)` is one value the database looks
+    # up once, so the page is read off (unit_id, id) etc. newest first. (`IN (SELECT ...)` may be
+    # several values: SQLite then scanned every case newest first, PostgreSQL joined.)
     if unit_code:
-        query = query.where(Case.unit_id.in_(select(Unit.id).where(Unit.code == unit_code)))
+        query = query.where(Case.unit_id == _id_of(Unit, unit_code))
     if grid_code:
-        query = query.where(Case.grid_id.in_(select(Zone.id).where(Zone.code == grid_code)))
+        query = query.where(Case.grid_id == _id_of(Zone, grid_code))
     if category_code:
-        codes = select(Category.id).where(Category.code == category_code)
-        query = query.where(Case.category_id.in_(codes))
+        query = query.where(Case.category_id == _id_of(Category, category_code))
     if overdue is not None:
         late = overdue_clause()
         query = query.where(late if overdue else ~late)
