@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import Select
+from sqlalchemy import Row, Select
 
 from .apidoc import Answer
 from .errors import invalid
@@ -57,16 +57,24 @@ def _encode(last_id: int) -> str:
 
 
 def paginate(
-    query: Select, id_column: Any, args: dict[str, Any], render: Callable[[Any], dict]
+    query: Select,
+    id_column: Any,
+    args: dict[str, Any],
+    render: Callable[[Any], dict],
+    load: Callable[[Sequence[Row]], Sequence[Any]] | None = None,
 ) -> dict[str, Any]:
-    """Newest first by id; the cursor is the last id seen, so pages stay stable under inserts."""
+    """Newest first by id; the cursor is the last id seen, so pages stay stable under inserts.
+
+    `load`: the query selects columns (one of them `id`), not an entity; the page's rows go
+    through `load` once (the page's related rows in one batch) before each is rendered."""
     limit = args.get("limit") or DEFAULT_LIMIT
     if args.get("cursor"):
         query = query.where(id_column < _decode(args["cursor"]))
-    rows = db.session.scalars(query.order_by(id_column.desc()).limit(limit + 1)).all()
+    result = db.session.execute(query.order_by(id_column.desc()).limit(limit + 1))
+    rows = result.all() if load else result.scalars().all()
     more = len(rows) > limit
     rows = rows[:limit]
     return {
-        "items": [render(r) for r in rows],
+        "items": [render(r) for r in (load(rows) if load else rows)],
         "next_cursor": _encode(rows[-1].id) if more and rows else None,
     }

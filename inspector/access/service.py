@@ -132,12 +132,16 @@ def actor_for_token(token: str, now: datetime | None = None) -> Actor | None:
 
 
 def actor_of(account: Account) -> Actor:
+    by_level: dict[str, set[int]] = {}
+    for zone in account.zones:  # loaded with the account (selectin): no further query
+        by_level.setdefault(zone.level, set()).add(zone.id)
     return Actor(
         account_id=account.id,
         role=account.role,
         unit_id=account.unit_id,
         zone_ids=frozenset(z.id for z in account.zones),
         username=account.username,
+        zones_by_level=tuple((level, frozenset(ids)) for level, ids in sorted(by_level.items())),
     )
 
 

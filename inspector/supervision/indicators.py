@@ -64,7 +64,7 @@ def scope(actor: Actor, zone_code: str | None) -> ColumnElement[bool]:
         zone = db.session.scalar(select(Zone).where(Zone.code == zone_code))
         if zone is None:
             raise ApiError(404, "not_found", f"区域不存在 / unknown zone {zone_code}")
-        where = where & in_zones(frozenset({zone.id}))
+        where = where & in_zones([(zone.level, [zone.id])])
     return where
 
 

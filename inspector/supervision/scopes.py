@@ -30,13 +30,14 @@ class Scope:
     zone_ids: frozenset[int]
     codes: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
+    zones_by_level: tuple[tuple[str, frozenset[int]], ...] = ()  # Actor's, for in_zones
 
     @property
     def citywide(self) -> bool:
         return not self.zone_ids
 
     def where(self) -> ColumnElement[bool]:
-        return true() if self.citywide else in_zones(self.zone_ids)
+        return true() if self.citywide else in_zones(self.zones_by_level)
 
     def json(self) -> dict[str, Any] | None:
         if self.citywide:
@@ -61,4 +62,5 @@ def scope_of(actor: Actor) -> Scope:
     key = ",".join(codes)
     if len(key) > KEY_LENGTH:  # many zones: a stable digest of the same list
         key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
-    return Scope(key, actor.zone_ids, codes, tuple(z.name for z in zones))
+    names = tuple(z.name for z in zones)
+    return Scope(key, actor.zone_ids, codes, names, actor.zones_by_level)

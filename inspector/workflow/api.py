@@ -19,6 +19,7 @@ from ..reports.present import report_json
 from ..reports.schemas import ReportOut
 from ..schemas import BBox, CoordSysArgs, Id, Int, TrackingArgs, form_or_json
 from ..timeutil import utcnow
+from .listing import listed_cases
 from .models import STATUSES, Case
 from .present import case_json, shown_reports
 from .queries import case_list
@@ -92,7 +93,11 @@ def list_cases(args: dict):
     filters = {k: args[k] for k in names}
     query = case_list(actor, **filters, bbox=_wgs84_bbox(args["bbox"], args["coord_sys"]))
     return paginate(
-        query, Case.id, args, lambda c: case_json(c, actor, args["coord_sys"], full=False)
+        query,
+        Case.id,
+        args,
+        lambda c: case_json(c, actor, args["coord_sys"], full=False),
+        load=listed_cases,
     )
 
 

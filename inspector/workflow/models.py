@@ -51,6 +51,14 @@ SOURCES = {
     "inspection": "督查问题清单",
 }
 
+
+def overdue(status: str, due_at: datetime | None, now: datetime | None = None) -> bool:
+    """Overdue = the unit's clock is running (`dispatched`) and its due time has passed. (A case
+    and a list row, workflow/listing.py, both ask here.)"""
+    now = as_utc(now or utcnow())
+    return status in CLOCK_RUNNING and due_at is not None and as_utc(due_at) < now
+
+
 _STATUS_LIST = ", ".join(f"'{s}'" for s in STATUSES)
 
 
@@ -133,11 +141,7 @@ class Case(db.Model):
     events = relationship("CaseEvent", back_populates="case", order_by="CaseEvent.seq")
 
     def is_overdue(self, now: datetime | None = None) -> bool:
-        """Overdue = the unit's clock is running (`dispatched`) and its due time has passed."""
-        now = as_utc(now or utcnow())
-        return (
-            self.status in CLOCK_RUNNING and self.due_at is not None and as_utc(self.due_at) < now
-        )
+        return overdue(self.status, self.due_at, now)
 
     def due_data(self) -> dict[str, Any]:
         """The due time as timeline events and answers carry it; `due_provisional` only if true."""
