@@ -96,11 +96,15 @@ def inspect_uploads(files: list[FileStorage]) -> list[Upload]:
     return checked
 
 
-def store_uploads(uploads: Sequence[Upload], uploader_id: int | None) -> list[Photo]:
+def store_uploads(
+    uploads: Sequence[Upload], uploader_id: int | None, *, flush: bool = True
+) -> list[Photo]:
     """Store checked uploads durably and add unattached Photo rows (flushed, not committed).
 
     Call it last, once everything about the request that can be checked has been: a refused
-    request must not leave files behind (anonymous callers could otherwise fill the disk)."""
+    request must not leave files behind (anonymous callers could otherwise fill the disk).
+    `flush=False`: the caller attaches the rows first and flushes them once (intake), so each
+    row is inserted with its links instead of inserted, then updated."""
     store = storage()
     photos = []
     for position, upload in enumerate(uploads):
@@ -131,7 +135,8 @@ def store_uploads(uploads: Sequence[Upload], uploader_id: int | None) -> list[Ph
         )
         db.session.add(photo)
         photos.append(photo)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return photos
 
 
