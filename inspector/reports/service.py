@@ -29,10 +29,11 @@ from ..jobs import later
 from ..photos.checks import CHECK_FAILURES
 from ..photos.service import (
     Upload,
+    add_photo_rows,
     inspect_uploads,
     photo_warnings,
     position_from_photos,
-    store_uploads,
+    put_files,
 )
 from ..points.service import point_at
 from ..workflow.models import Case
@@ -224,13 +225,16 @@ def submit_report(
                 "message": f"位置在网格缝隙,已就近归入网格(相距{location.snapped_m:.0f}米) / snapped to nearest grid",
             }
         )
-    # Looked up before the case exists (nothing to exclude), so the case row is written once
-    # with its links; the photo rows, once, with their report and event (one flush at the end).
+    # Nothing below refuses the report: the originals go to disk (fsync) now, before the case
+    # number is drawn, whose counter row stays locked until commit (concurrent intakes queue
+    # on it). Nearby cases are looked up before the case exists (nothing to exclude), so the
+    # case row is written once with its links; the photo rows, once, with report and event.
+    stored = put_files(uploads)
     nearby, links = _nearby_warnings(category, report.lat, report.lon, cfg, now)
     case = open_case(report, location, category, status, now, **links)
     warnings += nearby
     report.warnings = warnings
-    photos = store_uploads(uploads, actor.account_id, flush=False)  # files durable first
+    photos = add_photo_rows(stored, actor.account_id)
     record_intake(
         actor,
         report,
