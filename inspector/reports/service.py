@@ -231,7 +231,8 @@ def submit_report(
     # case row is written once with its links; the photo rows, once, with report and event.
     stored = put_files(uploads)
     nearby, links = _nearby_warnings(category, report.lat, report.lon, cfg, now)
-    case = open_case(report, location, category, status, now, **links)
+    filed_at = now if status == "filed" else None
+    case = open_case(report, location, category, status, now, filed_at=filed_at, **links)
     warnings += nearby
     report.warnings = warnings
     photos = add_photo_rows(stored, actor.account_id)
@@ -274,7 +275,7 @@ def record_intake(
         case, actor, "report", None, case.status, note=note, data=data, photos=list(photos), at=at,
         new_case=new_case,
     )  # fmt: skip
-    if case.status == "filed" and case.filed_at is None:
+    if case.status == "filed" and case.filed_at != at:  # intake's open_case wrote it already
         case.filed_at = at
     db.session.flush()
 
@@ -299,9 +300,10 @@ def open_case(
     now: datetime,  # noqa: ANN001
     duplicate_of_id: int | None = None,
     recurrence_of_id: int | None = None,
+    filed_at: datetime | None = None,
 ) -> Case:
-    """The case of a new report, placed on its grid (and evaluation point) with an address;
-    filed at `now` when it opens filed."""
+    """The case of a new report, placed on its grid (and evaluation point) with an address.
+    Links and filed_at given here are written with the row (record_intake files it otherwise)."""
     chain = location.chain
     point = point_at(report.lat, report.lon)
     case = Case(
@@ -319,7 +321,7 @@ def open_case(
         description=report.description,
         address=address_for(location, report.lat, report.lon),
         created_at=now,
-        filed_at=now if status == "filed" else None,
+        filed_at=filed_at,
         duplicate_of_id=duplicate_of_id,
         recurrence_of_id=recurrence_of_id,
     )
