@@ -7,7 +7,7 @@
 Starts on this machine, loopback only: a fresh PostgreSQL database (on `--pg`; with `--faults`
 a throwaway cluster of its own, initdb in a temp dir on a free port, because the fault run
 restarts it), a Redis of its own (redis-server on a free port, no persistence), gunicorn with
-deploy/gunicorn.conf.py (`wsgi:app`, preload, gthread), one RQ worker (`flask jobs worker`),
+deploy/gunicorn.conf.py (`wsgi:app`, preload, gthread), one RQ worker (`flask jobs worker --simple`, as the systemd unit),
 local media in a temp dir. Loads the demo county, then:
 
 1. baseline: every client process hammers `GET /healthz` for `--baseline-seconds`;
@@ -442,7 +442,8 @@ def run(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915 - the run, ste
             tmp / "gunicorn.log",
         )
         nice = ["nice", "-n", str(args.jobs_nice)] if args.jobs_nice else []
-        jobs_worker = start(stack, [*nice, *flask, "jobs", "worker", *args.worker_option], env,
+        simple = [] if args.fork_jobs else ["--simple"]  # as deploy/systemd/inspector-jobs.service
+        jobs_worker = start(stack, [*nice, *flask, "jobs", "worker", *simple], env,
                             tmp / "worker.log")  # fmt: skip
         wait_until(lambda: requests.get(f"{base}/readyz", timeout=10).ok, 300, "gunicorn")
         tokens = {a: login(base, a) for a in (*REPORTERS, "dispatcher", "unitstaff")}
@@ -692,10 +693,9 @@ def main() -> None:
         help="run the RQ worker at this nice level (intake first, derivatives after)",
     )
     parser.add_argument(
-        "--worker-option",
-        action="append",
-        default=[],
-        help="extra option for `flask jobs worker` (e.g. --simple)",
+        "--fork-jobs",
+        action="store_true",
+        help="RQ's forking worker (a work horse per job) instead of the unit's --simple",
     )
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--json", dest="json_path", help="also write the figures here")
