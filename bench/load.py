@@ -7,7 +7,7 @@
 Starts on this machine, loopback only: a fresh PostgreSQL database (on `--pg`; with `--faults`
 a throwaway cluster of its own, initdb in a temp dir on a free port, because the fault run
 restarts it), a Redis of its own (redis-server on a free port, no persistence), gunicorn with
-deploy/gunicorn.conf.py (`wsgi:app`, preload, gthread), one RQ worker (`flask jobs worker`),
+deploy/gunicorn.conf.py (`wsgi:app`, preload, gthread), one RQ worker (`flask jobs worker --simple`, as the systemd unit),
 local media in a temp dir. Loads the demo county, then:
 
 1. baseline: every client process hammers `GET /healthz` for `--baseline-seconds`;
@@ -60,6 +60,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageFilter  # noqa: E402
 
+from bench.cpu_meter import CpuMeter, PostgresBackends  # noqa: E402
 from inspector.setup.demo import zone_features  # noqa: E402
 from inspector.setup.demo_data import DEMO_PASSWORD  # noqa: E402
 from tests.photo_samples import exif_bytes  # noqa: E402
@@ -215,14 +216,42 @@ def base_picture(width: int, height: int, seed: int) -> bytes:
     return out.getvalue()
 
 
-def with_exif(base: bytes, lat: float, lon: float, taken: datetime) -> bytes:
-    """The picture as this phone took it here and now: an APP1 EXIF segment (GPS, time) after
-    SOI, so each upload is distinct bytes without re-encoding 12 MP per request."""
+def exif_segment(lat: float, lon: float, taken: datetime) -> bytes:
+    """The APP1 EXIF segment (GPS, time) a phone writes here and now, placed after SOI: each
+    upload is distinct bytes without re-encoding 12 MP per request."""
     exif = exif_bytes(
         1, lat=lat, lon=lon, taken=taken.astimezone(CHINA).strftime("%Y:%m:%d %H:%M:%S")
     )
-    segment = b"\xff\xe1" + (len(exif) + 2).to_bytes(2, "big") + exif
-    return base[:2] + segment + base[2:]
+    return b"\xff\xe1" + (len(exif) + 2).to_bytes(2, "big") + exif
+
+
+def with_exif(base: bytes, lat: float, lon: float, taken: datetime) -> bytes:
+    """The picture as this phone took it here and now (see exif_segment)."""
+    return base[:2] + exif_segment(lat, lon, taken) + base[2:]
+
+
+BOUNDARY = "----InspectorBenchBoundary7f3a9c2e"
+
+
+def multipart_body(fields: dict[str, str], photos: list[tuple[bytes, bytes]]) -> bytes:
+    """The photo report's multipart body, built with one copy of the pictures.
+
+    `photos`: (EXIF segment, pre-encoded picture) pairs. A phone's upload costs its CPU, not
+    the server's; building it with requests/urllib3 (several copies of up to 8.4 MB per
+    report) made the bench clients take CPU the server needs on this shared machine."""
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    for i, (segment, picture) in enumerate(photos):
+        parts.append(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="photo"; '
+            f'filename="IMG_{i}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()
+        )
+        view = memoryview(picture)
+        parts += [view[:2], segment, view[2:], b"\r\n"]
+    parts.append(f"--{BOUNDARY}--\r\n".encode())
+    return b"".join(parts)
 
 
 def city_spots() -> tuple[list[tuple], list[tuple]]:
@@ -276,19 +305,14 @@ def client_main(index: int, cfg: dict, out) -> None:  # noqa: ANN001, C901 - one
         if attempt("healthz", "GET", "/healthz") is not None:
             done["healthz"] += 1
     # 2. the mix
+    cpu_start = time.process_time()
     while time.time() < cfg["end"]:
         roll = rng.random()
         if roll < 0.60:
             s, n, e, w = rng.choice(boxes)
             lat, lon = rng.uniform(s, n), rng.uniform(w, e)
-            now = datetime.now(UTC)
-            files = [
-                (
-                    "photo",
-                    (f"IMG_{i}.jpg", with_exif(rng.choice(pictures), lat, lon, now), "image/jpeg"),
-                )
-                for i in range(rng.randint(1, 3))
-            ]
+            segment = exif_segment(lat, lon, datetime.now(UTC))
+            photos = [(segment, pic) for pic in rng.sample(pictures, rng.randint(1, 3))]
             data = {
                 "lat": f"{lat:.6f}",
                 "lon": f"{lon:.6f}",
@@ -296,9 +320,11 @@ def client_main(index: int, cfg: dict, out) -> None:  # noqa: ANN001, C901 - one
                 "description": f"bench load {index}",
                 "client_id": str(uuid.uuid4()),
             }
+            body = multipart_body(data, photos)
+            form = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
             while time.time() < hard_end:
-                answer = attempt("report", "POST", f"{API}/reports", data=data, files=files,
-                                 headers=headers(reporter))  # fmt: skip
+                answer = attempt("report", "POST", f"{API}/reports", data=body,
+                                 headers={**headers(reporter), **form})  # fmt: skip
                 if answer is not None and answer.status_code in (200, 201):
                     body = answer.json()
                     ledger.write(f"{data['client_id']} {body['id']}\n")
@@ -341,7 +367,7 @@ def client_main(index: int, cfg: dict, out) -> None:  # noqa: ANN001, C901 - one
                 time.sleep(0.3)
     ledger.close()
     out.put({"latencies": dict(lat_ms), "errors": [[*k, v] for k, v in errors.items()],
-             "done": dict(done)})  # fmt: skip
+             "done": dict(done), "cpu_s": time.process_time() - cpu_start})  # fmt: skip
 
 
 # ------------------------------------------------------------------ the run
@@ -401,7 +427,7 @@ def run(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915 - the run, ste
         )
         if args.workers:
             env["GUNICORN_WORKERS"] = str(args.workers)
-        start(stack, ["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port),
+        redis_server = start(stack, ["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port),
                       "--save", "", "--appendonly", "no", "--dir", str(tmp)], env,
               tmp / "redis.log")  # fmt: skip
         flask = [sys.executable, "-m", "flask", "--app", "inspector"]
@@ -415,7 +441,10 @@ def run(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915 - the run, ste
             env,
             tmp / "gunicorn.log",
         )
-        start(stack, [*flask, "jobs", "worker"], env, tmp / "worker.log")
+        nice = ["nice", "-n", str(args.jobs_nice)] if args.jobs_nice else []
+        simple = [] if args.fork_jobs else ["--simple"]  # as deploy/systemd/inspector-jobs.service
+        jobs_worker = start(stack, [*nice, *flask, "jobs", "worker", *simple], env,
+                            tmp / "worker.log")  # fmt: skip
         wait_until(lambda: requests.get(f"{base}/readyz", timeout=10).ok, 300, "gunicorn")
         tokens = {a: login(base, a) for a in (*REPORTERS, "dispatcher", "unitstaff")}
         size = SIZES[args.photo_size]
@@ -436,6 +465,20 @@ def run(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915 - the run, ste
         ]
         for c in clients:
             c.start()
+        meter = cpu_meter(stack, database, gunicorn.pid, jobs_worker.pid, redis_server.pid)
+        if args.py_spy:
+            targets = {
+                "gunicorn": gunicorn.pid,
+                "rq_worker": jobs_worker.pid,
+                "client0": clients[0].pid,
+            }
+            for name, pid in targets.items():
+                threading.Thread(
+                    target=py_spy, args=(stack, args, cfg, name, pid), daemon=True
+                ).start()
+        threading.Thread(
+            target=mark_at, args=(meter, "mix_start", cfg["mix_start"]), daemon=True
+        ).start()
         faults: list[str] = []
         if args.faults:
             fault_thread = threading.Thread(
@@ -451,7 +494,16 @@ def run(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915 - the run, ste
         if args.faults:
             fault_thread.join(180)
         result["faults"] = faults
-        wait_for_jobs(redis_url, "bench-load", 120)
+        meter.mark("mix_end")
+        result["backlog_at_end"] = job_backlog(redis_url, "bench-load")
+        wait_for_jobs(redis_url, "bench-load", args.drain_timeout)
+        meter.mark("drained")
+        result["backlog_left"] = job_backlog(redis_url, "bench-load")
+        result["cpu"] = {
+            "mix": meter.between("mix_start", "mix_end"),
+            "drain": meter.between("mix_end", "drained"),
+            "clients": sum(r["cpu_s"] for r in reports),
+        }
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(120)
         ledger = tmp / "acknowledged.txt"
@@ -496,17 +548,53 @@ def inject_faults(args, cfg: dict, master: int, database: OwnPostgres, log: list
             )
 
 
-def wait_for_jobs(redis_url: str, queue_name: str, timeout: float) -> None:
-    """Let the worker finish derivatives of the last reports (bounded; the audit does not need it)."""
+def job_backlog(redis_url: str, queue_name: str) -> int:
+    """Jobs not finished yet: waiting in the queue plus the one(s) running."""
     import redis
 
     connection = redis.Redis.from_url(redis_url)
+    with suppress(Exception):
+        return connection.llen(f"rq:queue:{queue_name}") + connection.zcard(f"rq:wip:{queue_name}")
+    return -1
+
+
+def wait_for_jobs(redis_url: str, queue_name: str, timeout: float) -> None:
+    """Let the worker finish derivatives of every report (bounded; the audit does not need it)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with suppress(Exception):
-            if connection.llen(f"rq:queue:{queue_name}") == 0:
-                return
-        time.sleep(1)
+        if job_backlog(redis_url, queue_name) == 0:
+            return
+        time.sleep(0.5)
+
+
+def cpu_meter(stack: ExitStack, database, gunicorn: int, jobs: int, redis: int) -> CpuMeter:  # noqa: ANN001
+    """Process groups of the stack (see bench/cpu_meter.py); PostgreSQL: its backends for our
+    database on the shared server, or the whole throwaway cluster of a fault run."""
+    trees = {"gunicorn": gunicorn, "rq_worker": jobs, "redis": redis}
+    backends = None
+    if isinstance(database, OwnPostgres):
+        trees["postgresql"] = int((database.dir / "postmaster.pid").read_text().split()[0])
+    else:
+        backends = PostgresBackends(database.server, database.name)
+        backends.start()
+        stack.callback(backends.stop)
+    return CpuMeter(trees, backends)
+
+
+def py_spy(stack: ExitStack, args: argparse.Namespace, cfg: dict, name: str, pid: int) -> None:
+    """Sample one process tree during the mix (folded stacks, for `--py-spy DIR`)."""
+    time.sleep(max(0.0, cfg["mix_start"] - time.time()))
+    out = Path(args.py_spy) / f"{name}.txt"
+    command = [str(Path(sys.executable).parent / "py-spy"), "record", "--subprocesses", "--nonblocking", "--format", "raw",
+               "--rate", "50", "--duration", str(int(args.seconds)), "-o", str(out), "-p", str(pid)]  # fmt: skip
+    spy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stack.callback(spy.kill)
+    spy.wait()
+
+
+def mark_at(meter: CpuMeter, name: str, when: float) -> None:
+    time.sleep(max(0.0, when - time.time()))
+    meter.mark(name)
 
 
 def summarise(reports: list[dict], args: argparse.Namespace) -> dict:
@@ -550,9 +638,33 @@ def show(result: dict) -> None:
     print(f"errors (failed attempts, retried): {result['errors'] or 'none'}")
     for line in result["faults"]:
         print(f"fault: {line}")
+    show_cpu(result)
     audit = result["audit"]
     print(f"acknowledged reports: {result['acknowledged']}")
     print(f"audit storage: {'ok' if audit.get('ok') else 'PROBLEMS'} {audit.get('counts', '')}")
+
+
+def show_cpu(result: dict) -> None:
+    """CPU seconds per photo report by process group: the figure that survives a busy host."""
+    cpu, reports = result["cpu"], result["kinds"].get("report", {}).get("ok", 0)
+    mix, drain = cpu["mix"], cpu["drain"]
+    groups = {"clients": cpu["clients"]}
+    for group in ("gunicorn", "rq_worker", "postgresql", "redis"):
+        groups[group] = mix.get(group, 0.0) + drain.get(group, 0.0)
+    total = sum(groups.values())
+    server = total - groups["clients"]
+    print(f"job backlog at the end of the mix: {result['backlog_at_end']}, drained in "
+          f"{drain['wall']:.1f} s (left: {result['backlog_left']})")  # fmt: skip
+    print(f"machine busy (all sessions): {mix['machine'] / mix['wall']:.2f} cores during the mix")
+    if not reports:
+        return
+    print(f"CPU seconds per photo report (mix + drain, whole mix's cost / {reports} reports):")
+    for group, seconds in groups.items():
+        print(f"  {group:11s} {seconds / reports * 1000:8.1f} ms  ({seconds:.1f} s)")
+    cores = result["machine"]["cores"]
+    print(f"  {'total':11s} {total / reports * 1000:8.1f} ms -> idle-host bound "
+          f"{cores * reports / total:.1f} reports/s; server side only "
+          f"{server / reports * 1000:.1f} ms -> {cores * reports / server:.1f}/s")  # fmt: skip
 
 
 def main() -> None:
@@ -568,8 +680,26 @@ def main() -> None:
     parser.add_argument("--photo-size", choices=sorted(SIZES), default="phone")
     parser.add_argument("--timeout", type=float, default=60, help="per request, seconds")
     parser.add_argument("--retry-seconds", type=float, default=90)
+    parser.add_argument(
+        "--drain-timeout",
+        type=float,
+        default=1800,
+        help="how long to wait for the job backlog after the mix, seconds",
+    )
+    parser.add_argument(
+        "--jobs-nice",
+        type=int,
+        default=0,
+        help="run the RQ worker at this nice level (intake first, derivatives after)",
+    )
+    parser.add_argument(
+        "--fork-jobs",
+        action="store_true",
+        help="RQ's forking worker (a work horse per job) instead of the unit's --simple",
+    )
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--json", dest="json_path", help="also write the figures here")
+    parser.add_argument("--py-spy", help="record py-spy folded stacks into this folder")
     parser.add_argument("--keep-logs", help="copy gunicorn and worker logs into this folder")
     args = parser.parse_args()
     if args.clients > 64 or args.seconds > 3600:

@@ -179,8 +179,12 @@ def jobs_worker(burst: bool, simple: bool) -> None:
             "未设置 INSPECTOR_REDIS_URL:任务在 Web 进程内运行 / no Redis: jobs run in-process"
         )
     from .grid.cache import warm as warm_grid
+    from .jobs import warm as warm_jobs
+    from .photos.derive import warm as warm_derivatives
 
     warm_grid()  # the index is built before the first job, not inside it
+    warm_derivatives()  # and the imaging libraries loaded: forked work horses inherit both
+    warm_jobs()  # and the job functions imported (a work horse would import them per job)
     jobs = queue(app)
     # A forked job must not reuse the parent's database sockets (SQLAlchemy's fork recipe).
     os.register_at_fork(after_in_child=lambda: db.engine.dispose(close=False))

@@ -49,6 +49,12 @@ def _function(name: str) -> Callable[..., None]:
     return getattr(importlib.import_module(module), attr)
 
 
+def warm() -> None:
+    """Import every job's module now (the worker, before it forks a work horse per job)."""
+    for name in JOBS:
+        _function(name)
+
+
 def run(name: str, *args: Any, origin_request: str | None = None) -> None:  # noqa: ANN401
     """Run a job in the current app context, owning its transaction. RQ calls this by path."""
     try:

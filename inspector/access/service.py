@@ -17,7 +17,7 @@ from ..org.service import unit_by_code
 from ..timeutil import utcnow
 from . import lockout
 from .actor import Actor
-from .models import Account, ApiToken
+from .models import Account, AccountZone, ApiToken
 from .passwords import check_password, hash_password
 from .roles import ADMIN, DISPATCHER, GRID_WORKER, ROLES, SUPERVISOR, UNIT_STAFF, VOLUNTEER
 
@@ -122,13 +122,31 @@ def issue_token(
 def actor_for_token(token: str, now: datetime | None = None) -> Actor | None:
     """The caller behind a bearer token, or None when it is unknown, expired, revoked or disabled."""
     now = now or utcnow()
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
+    # Every request asks this: read the few columns an Actor needs, not the ORM rows (the
+    # account's zones load with their polygons), in two statements instead of three.
+    row = db.session.execute(
+        select(
+            ApiToken.revoked_at,
+            ApiToken.expires_at,
+            Account.id,
+            Account.role,
+            Account.unit_id,
+            Account.username,
+            Account.active,
+        )
+        .join(Account, Account.id == ApiToken.account_id)
+        .where(ApiToken.token_hash == token_digest(token))
+    ).one_or_none()
+    if row is None or row.revoked_at is not None or row.expires_at <= now or not row.active:
         return None
-    account = row.account
-    if not account.active:
-        return None
-    return actor_of(account)
+    zones = db.session.scalars(select(AccountZone.zone_id).where(AccountZone.account_id == row.id))
+    return Actor(
+        account_id=row.id,
+        role=row.role,
+        unit_id=row.unit_id,
+        zone_ids=frozenset(zones),
+        username=row.username,
+    )
 
 
 def actor_of(account: Account) -> Actor:

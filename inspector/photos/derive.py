@@ -52,6 +52,15 @@ def make_derivatives(original: bytes) -> Derived:
     )
 
 
+def warm() -> None:
+    """Load what the first derivative needs, once: imagehash imports scipy's FFT (about 0.3 s of
+    CPU). The job worker calls this before it forks a work horse per job; otherwise every job
+    imported it again in its short-lived child, which cost more than the photos themselves."""
+    sample = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 120, 150)).save(sample, "JPEG")
+    make_derivatives(sample.getvalue())
+
+
 def _fit(width: int, height: int, limit: int) -> tuple[int, int]:
     scale = min(1.0, limit / max(width, height))
     return max(1, round(width * scale)), max(1, round(height * scale))

@@ -96,24 +96,42 @@ def inspect_uploads(files: list[FileStorage]) -> list[Upload]:
     return checked
 
 
-def store_uploads(uploads: Sequence[Upload], uploader_id: int | None) -> list[Photo]:
-    """Store checked uploads durably and add unattached Photo rows (flushed, not committed).
+@dataclass(frozen=True)
+class Stored:
+    """A checked upload whose original is on durable storage (its row not added yet)."""
+
+    upload: Upload
+    sha256: str
+    key: str
+
+
+def put_files(uploads: Sequence[Upload]) -> list[Stored]:
+    """Write the originals durably (fsynced) before any row names them.
 
     Call it last, once everything about the request that can be checked has been: a refused
     request must not leave files behind (anonymous callers could otherwise fill the disk)."""
     store = storage()
-    photos = []
-    for position, upload in enumerate(uploads):
-        data, info = upload.data, upload.info
-        sha = hashlib.sha256(data).hexdigest()
+    stored = []
+    for upload in uploads:
+        sha = hashlib.sha256(upload.data).hexdigest()
         key = original_key(sha)
-        store.put(key, data, durable=True)  # on disk before the row exists
+        store.put(key, upload.data, durable=True)  # on disk before the row exists
+        stored.append(Stored(upload, sha, key))
+    return stored
+
+
+def add_photo_rows(stored: Sequence[Stored], uploader_id: int | None) -> list[Photo]:
+    """Unattached Photo rows for stored originals, added to the session but not flushed: intake
+    attaches them to their report and event first, so each row is inserted once."""
+    photos = []
+    for position, item in enumerate(stored):
+        info = item.upload.info
         meta = info.meta
         photo = Photo(
-            sha256=sha,
-            storage_key=key,
+            sha256=item.sha256,
+            storage_key=item.key,
             mime=info.mime,
-            size_bytes=len(data),
+            size_bytes=len(item.upload.data),
             width=info.width,
             height=info.height,
             orientation=meta.orientation,
@@ -131,6 +149,13 @@ def store_uploads(uploads: Sequence[Upload], uploader_id: int | None) -> list[Ph
         )
         db.session.add(photo)
         photos.append(photo)
+    return photos
+
+
+def store_uploads(uploads: Sequence[Upload], uploader_id: int | None) -> list[Photo]:
+    """Store checked uploads durably and add unattached Photo rows (flushed, not committed);
+    see put_files for when to call it."""
+    photos = add_photo_rows(put_files(uploads), uploader_id)
     db.session.flush()
     return photos
 

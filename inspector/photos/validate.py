@@ -155,6 +155,9 @@ def _jpeg_complete(data: bytes) -> bool:
 
     Entropy-coded data never holds FF D9 (0xFF is stuffed as FF 00), so the first FF D9 after
     the scan header is the real end. Bytes after it are allowed: motion photos append a video.
+    Searched from the end (`rfind`): there is an FF D9 after the scan header exactly when there
+    is a first one, and in a plain photo it is the last two bytes, so the 3 MB of scan data are
+    not read (a forward search cost ~2 ms per 12 MP photo).
     """
     pos = 2
     while pos + 4 <= len(data):
@@ -171,7 +174,7 @@ def _jpeg_complete(data: bytes) -> bool:
         if length < 2:
             return False
         if marker == 0xDA:
-            return data.find(b"\xff\xd9", pos + 2 + length) != -1
+            return data.rfind(b"\xff\xd9", pos + 2 + length) != -1
         pos += 2 + length
     return False
 

@@ -29,14 +29,15 @@ from ..jobs import later
 from ..photos.checks import CHECK_FAILURES
 from ..photos.service import (
     Upload,
+    add_photo_rows,
     inspect_uploads,
     photo_warnings,
     position_from_photos,
-    store_uploads,
+    put_files,
 )
 from ..points.service import point_at
 from ..workflow.models import Case
-from ..workflow.nearby import find_duplicate, find_recurrence
+from ..workflow.nearby import Near, find_duplicate, find_recurrence
 from ..workflow.numbers import next_case_number
 from ..workflow.timeline import append_event
 from .models import Report
@@ -199,7 +200,6 @@ def submit_report(
     else:
         status = _initial_status(source, category is not None, warnings)
     cfg = current_app.config
-    photos = store_uploads(uploads, actor.account_id)
     report = Report(
         client_id=data.client_id,
         reporter_id=actor.account_id,
@@ -225,9 +225,17 @@ def submit_report(
                 "message": f"位置在网格缝隙,已就近归入网格(相距{location.snapped_m:.0f}米) / snapped to nearest grid",
             }
         )
-    case = open_case(report, location, category, status, now)
-    warnings += _nearby_warnings(case, cfg, now)
+    # Nothing below refuses the report: the originals go to disk (fsync) now, before the case
+    # number is drawn, whose counter row stays locked until commit (concurrent intakes queue
+    # on it). Nearby cases are looked up before the case exists (nothing to exclude), so the
+    # case row is written once with its links; the photo rows, once, with report and event.
+    stored = put_files(uploads)
+    nearby, links = _nearby_warnings(category, report.lat, report.lon, cfg, now)
+    filed_at = now if status == "filed" else None
+    case = open_case(report, location, category, status, now, filed_at=filed_at, **links)
+    warnings += nearby
     report.warnings = warnings
+    photos = add_photo_rows(stored, actor.account_id)
     record_intake(
         actor,
         report,
@@ -236,6 +244,7 @@ def submit_report(
         data=_report_event_data(source, status, category, warnings),
         photos=photos,
         at=now,
+        new_case=True,
     )
     later("after_intake", report.id)  # derivatives, pHash, photo_reused (reports/jobs.py)
     return report, token
@@ -250,20 +259,23 @@ def record_intake(
     data: dict,
     photos: list | tuple = (),
     at: datetime,
+    new_case: bool = False,
 ) -> None:
     """Tie a new report, its photos and its new case together and open the timeline.
 
     Every intake path (the app, Open311, 12345 tickets, inspection findings) ends here, so the
     first timeline event, which `audit verify` replays, has one shape whatever the source.
+    `new_case`: the case was opened in this transaction (see append_event).
     """
     for photo in photos:
         photo.report = report
     report.case = case
     db.session.add(report)
     append_event(
-        case, actor, "report", None, case.status, note=note, data=data, photos=list(photos), at=at
-    )
-    if case.status == "filed":
+        case, actor, "report", None, case.status, note=note, data=data, photos=list(photos), at=at,
+        new_case=new_case,
+    )  # fmt: skip
+    if case.status == "filed" and case.filed_at != at:  # intake's open_case wrote it already
         case.filed_at = at
     db.session.flush()
 
@@ -286,8 +298,12 @@ def open_case(
     category,
     status: str,
     now: datetime,  # noqa: ANN001
+    duplicate_of_id: int | None = None,
+    recurrence_of_id: int | None = None,
+    filed_at: datetime | None = None,
 ) -> Case:
-    """The case of a new report, placed on its grid (and evaluation point) with an address."""
+    """The case of a new report, placed on its grid (and evaluation point) with an address.
+    Links and filed_at given here are written with the row (record_intake files it otherwise)."""
     chain = location.chain
     point = point_at(report.lat, report.lon)
     case = Case(
@@ -305,19 +321,30 @@ def open_case(
         description=report.description,
         address=address_for(location, report.lat, report.lon),
         created_at=now,
+        filed_at=filed_at,
+        duplicate_of_id=duplicate_of_id,
+        recurrence_of_id=recurrence_of_id,
     )
     db.session.add(case)
     db.session.flush()
     return case
 
 
-def _nearby_warnings(case: Case, cfg, now: datetime) -> list[dict]:  # noqa: ANN001
-    """Proposals for the dispatcher; the report lands either way (nothing is lost)."""
+def _nearby_warnings(
+    category,  # noqa: ANN001
+    lat: float,
+    lon: float,
+    cfg,  # noqa: ANN001
+    now: datetime,
+) -> tuple[list[dict], dict[str, int]]:
+    """Proposals for the dispatcher (the report lands either way: nothing is lost), and the
+    links the new case gets (duplicate_of_id, recurrence_of_id)."""
     radius = cfg["DUPLICATE_RADIUS_M"]
-    warnings = []
-    duplicate = find_duplicate(case.category_id, case.lat, case.lon, radius, exclude_id=case.id)
+    category_id = category.id if category is not None else None
+    warnings, links = [], {}
+    duplicate = find_duplicate(category_id, lat, lon, radius, exclude_id=None)
     if duplicate is not None:
-        case.duplicate_of_id = duplicate.id
+        links["duplicate_of_id"] = duplicate.id
         warnings.append(
             _about(
                 "possible_duplicate",
@@ -325,11 +352,9 @@ def _nearby_warnings(case: Case, cfg, now: datetime) -> list[dict]:  # noqa: ANN
                 duplicate,
             )
         )
-    recurrence = find_recurrence(
-        case.category_id, case.lat, case.lon, radius, cfg["RECURRENCE_DAYS"], now
-    )
+    recurrence = find_recurrence(category_id, lat, lon, radius, cfg["RECURRENCE_DAYS"], now)
     if recurrence is not None:
-        case.recurrence_of_id = recurrence.id
+        links["recurrence_of_id"] = recurrence.id
         warnings.append(
             _about(
                 "recurrence",
@@ -337,10 +362,10 @@ def _nearby_warnings(case: Case, cfg, now: datetime) -> list[dict]:  # noqa: ANN
                 recurrence,
             )
         )
-    return warnings
+    return warnings, links
 
 
-def _about(code: str, message: str, other: Case) -> dict:
+def _about(code: str, message: str, other: Near) -> dict:
     return {
         "code": code,
         "message": f"{message} {other.number}",

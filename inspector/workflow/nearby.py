@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from geopy.distance import geodesic
@@ -30,27 +31,39 @@ def _around(lat: float, lon: float, radius_m: float):
 CANDIDATES = 8
 
 
-def _closest(query, lat: float, lon: float, radius_m: float) -> Case | None:  # noqa: ANN001
-    """The nearest case of `query` (a select of Case.id, lat, lon) within the radius: a planar
-    order and LIMIT in SQL, the geodesic on those few rows, then one row loaded by its id."""
+@dataclass(frozen=True)
+class Near:
+    """A case found nearby: what a warning names (intake loads no whole Case for it)."""
+
+    id: int
+    number: str
+
+
+def _columns():  # noqa: ANN202 - the columns every search reads
+    return select(Case.id, Case.number, Case.lat, Case.lon)
+
+
+def _closest(query, lat: float, lon: float, radius_m: float) -> Near | None:  # noqa: ANN001
+    """The nearest case of `query` (a select of `_columns`) within the radius: a planar order
+    and LIMIT in SQL, then the geodesic on those few rows."""
     scale = math.cos(math.radians(lat)) ** 2
     planar = (Case.lat - lat) * (Case.lat - lat) + (Case.lon - lon) * (Case.lon - lon) * scale
     rows = db.session.execute(query.order_by(planar, Case.id).limit(CANDIDATES)).all()
-    scored = [(geodesic((lat, lon), (r.lat, r.lon)).meters, r.id) for r in rows]
+    scored = [(geodesic((lat, lon), (r.lat, r.lon)).meters, r.id, r.number) for r in rows]
     scored = [s for s in scored if s[0] <= radius_m]
-    return db.session.get(Case, min(scored)[1]) if scored else None
+    return Near(*min(scored)[1:]) if scored else None
 
 
 def find_duplicate(
     category_id: int | None, lat: float, lon: float, radius_m: float, exclude_id: int | None
-) -> Case | None:
+) -> Near | None:
     """The nearest open case of the same category within the radius (the one to merge into).
 
     Bounded (perf-notes.md): index (category_id, status, lat, lon) of revision 0016 reads only
     open cases of the category in a band as tall as the radius; closed history never enters."""
     if category_id is None:
         return None
-    query = select(Case.id, Case.lat, Case.lon).where(
+    query = _columns().where(
         Case.category_id == category_id, Case.status.in_(OPEN), *_around(lat, lon, radius_m)
     )
     if exclude_id is not None:
@@ -60,11 +73,11 @@ def find_duplicate(
 
 def find_recurrence(
     category_id: int | None, lat: float, lon: float, radius_m: float, days: int, now: datetime
-) -> Case | None:
+) -> Near | None:
     """A case of the same category closed at this spot within the last `days` days (死灰复燃)."""
     if category_id is None:
         return None
-    query = select(Case.id, Case.lat, Case.lon).where(
+    query = _columns().where(
         Case.category_id == category_id,
         Case.status == "closed",
         Case.closed_at >= now - timedelta(days=days),

@@ -110,6 +110,7 @@ def append_event(
     data: dict[str, Any] | None = None,
     photos: Iterable[Any] = (),
     at: datetime | None = None,
+    new_case: bool = False,
 ) -> CaseEvent:
     """Add the next event of the case and move its anchor, in the caller's transaction.
 
@@ -117,11 +118,17 @@ def append_event(
     timeline whose tail was cut keeps its gap (and the (case_id, seq) unique key still refuses a
     forked history). An anchor that does not verify refuses the append, so new evidence is never
     chained onto a history that may have been altered (and cannot launder it).
+
+    `new_case`: the case row was inserted in this transaction (intake), so it can have neither
+    anchor nor event yet (both reference it): the genesis anchor is made without reading.
     """
-    db.session.flush()  # the case needs its id
     key = audit_key()
-    anchor = db.session.get(CaseAnchor, case.id)
-    if anchor is None:
+    if new_case:
+        if case.id is None:
+            db.session.flush()  # the case needs its id; pending photos wait for the last flush
+        anchor = CaseAnchor(case_id=case.id, event_count=0, head_hash=GENESIS, legacy_count=0)
+        db.session.add(anchor)
+    elif (anchor := _anchor_of(case)) is None:
         if db.session.scalar(select(CaseEvent.id).where(CaseEvent.case_id == case.id).limit(1)):
             raise _unverifiable(case)
         anchor = CaseAnchor(case_id=case.id, event_count=0, head_hash=GENESIS, legacy_count=0)
@@ -166,6 +173,11 @@ def append_event(
     anchor.mac = anchor_mac(key, case.id, seq, event.hash, anchor.legacy_count)
     db.session.flush()
     return event
+
+
+def _anchor_of(case: Case) -> CaseAnchor | None:
+    db.session.flush()  # the case needs its id
+    return db.session.get(CaseAnchor, case.id)
 
 
 def _unverifiable(case: Case) -> ApiError:

@@ -137,3 +137,16 @@ def test_the_probes_png_is_refused() -> None:
     with pytest.raises(ApiError) as caught:
         _inspect(data)  # ...that would have cost ~300 MB decoded
     assert caught.value.code == "image_too_large" and "PNG 8900×8900" in caught.value.message
+
+
+def test_jpeg_end_marker_is_found_from_either_end() -> None:
+    """The end-of-image marker is looked for from the end of the file (a plain photo ends with
+    it): trailing bytes after it (a motion photo's video) still pass, while a file cut anywhere
+    in its scan data, which has no FF D9 after the scan header, is refused."""
+    whole = samples.jpeg(size=(800, 600))
+    assert whole.endswith(b"\xff\xd9")
+    assert _inspect(whole + b"\x00\x00\x00\x18ftypmp42" + bytes(500)).width == 800
+    for cut in (len(whole) - 2, len(whole) // 2, len(whole) - 1):
+        with pytest.raises(ApiError) as caught:
+            _inspect(whole[:cut])
+        assert caught.value.code == "invalid_image", cut
