@@ -139,26 +139,33 @@ def actor_for_token(token: str, now: datetime | None = None) -> Actor | None:
     ).one_or_none()
     if row is None or row.revoked_at is not None or row.expires_at <= now or not row.active:
         return None
-    zones = db.session.scalars(select(AccountZone.zone_id).where(AccountZone.account_id == row.id))
-    return Actor(
-        account_id=row.id,
-        role=row.role,
-        unit_id=row.unit_id,
-        zone_ids=frozenset(zones),
-        username=row.username,
-    )
+    zones = db.session.execute(
+        select(Zone.id, Zone.level)
+        .join(AccountZone, AccountZone.zone_id == Zone.id)
+        .where(AccountZone.account_id == row.id)
+    ).all()
+    return _actor(row.id, row.role, row.unit_id, row.username, [(z.id, z.level) for z in zones])
 
 
 def actor_of(account: Account) -> Actor:
+    zones = [(z.id, z.level) for z in account.zones]  # loaded with the account (selectin)
+    return _actor(account.id, account.role, account.unit_id, account.username, zones)
+
+
+def _actor(
+    account_id: int, role: str, unit_id: int | None, username: str, zones: list[tuple[int, str]]
+) -> Actor:
+    """Both ways to a caller build him the same: his zones by level, which the visibility
+    clauses (workflow.queries) test each against its own level's column."""
     by_level: dict[str, set[int]] = {}
-    for zone in account.zones:  # loaded with the account (selectin): no further query
-        by_level.setdefault(zone.level, set()).add(zone.id)
+    for zone_id, level in zones:
+        by_level.setdefault(level, set()).add(zone_id)
     return Actor(
-        account_id=account.id,
-        role=account.role,
-        unit_id=account.unit_id,
-        zone_ids=frozenset(z.id for z in account.zones),
-        username=account.username,
+        account_id=account_id,
+        role=role,
+        unit_id=unit_id,
+        zone_ids=frozenset(zone_id for zone_id, _level in zones),
+        username=username,
         zones_by_level=tuple((level, frozenset(ids)) for level, ids in sorted(by_level.items())),
     )
 
