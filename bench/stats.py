@@ -20,6 +20,7 @@ NAME migrates it to head and times it again without regenerating: to compare cod
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import sys
@@ -42,14 +43,14 @@ from inspector.extensions import db  # noqa: E402
 from inspector.grid.models import Zone  # noqa: E402
 from inspector.org.models import Unit  # noqa: E402
 from inspector.setup.demo import load_demo  # noqa: E402
-from inspector.supervision import bulletins, periods  # noqa: E402
+from inspector.supervision import bulletins, periods, queries, snapshots  # noqa: E402
 from inspector.supervision.indicators import (  # noqa: E402
     unit_items,
     unit_tables,
     weights,
     window,
 )
-from inspector.supervision.models import Bulletin  # noqa: E402
+from inspector.supervision.models import Bulletin, WeekSnapshot  # noqa: E402
 from inspector.workflow.models import Case, CaseEvent  # noqa: E402
 
 END = datetime(2026, 11, 30, tzinfo=UTC)
@@ -69,6 +70,7 @@ def generate(n: int, seed: int = 7) -> None:
         subdistrict = zones[community.parent_id]
         chain[g.id] = (community.id, subdistrict.id, subdistrict.parent_id)
     cases, events = [], []
+    event_ids = itertools.count(1)
     span = 365 * 24 * 3600
     for i in range(1, n + 1):
         created = END - timedelta(seconds=rng.randrange(span))
@@ -117,6 +119,7 @@ def generate(n: int, seed: int = 7) -> None:
             seq += 1
             events.append(
                 {
+                    "id": next(event_ids),
                     "case_id": row["id"],
                     "seq": seq,
                     "at": at,
@@ -153,15 +156,32 @@ def flush(cases: list, events: list) -> None:
     executemany in ONE transaction (committed by `generate`'s caller), the bench file's journal
     and fsyncs off and its secondary indexes dropped meanwhile (see `_fast_sqlite`)."""
     if cases:
+        rows = [{**e, "data": json.dumps(e["data"])} for e in events]
+        facts = [_fact(e) for e in events]
         if db.engine.dialect.name == "postgresql":
             _copy("case", cases)
-            _copy("case_event", [{**e, "data": json.dumps(e["data"])} for e in events])
+            _copy("case_event", rows)
+            _copy("case_event_fact", facts)
             db.session.commit()
         else:
             _sqlite_rows("case", cases)
-            _sqlite_rows("case_event", [{**e, "data": json.dumps(e["data"])} for e in events])
+            _sqlite_rows("case_event", rows)
+            _sqlite_rows("case_event_fact", facts)
     cases.clear()
     events.clear()
+
+
+def _fact(event: dict) -> dict:
+    """The event's statistics columns, as the app writes them with each event (CaseEventFact)."""
+    data = event["data"]
+    return {
+        "event_id": event["id"],
+        "case_id": event["case_id"],
+        "at": event["at"],
+        "action": event["action"],
+        "unit_code": data.get("unit_code"),
+        "passed": data.get("passed"),
+    }
 
 
 def _sqlite_value(value: object) -> object:
@@ -184,7 +204,7 @@ def _sqlite_rows(table: str, rows: list[dict]) -> None:
     )
 
 
-BULK_TABLES = ("case", "case_event")
+BULK_TABLES = ("case", "case_event", "case_event_fact")
 
 
 def _fast_sqlite() -> list[str]:
@@ -238,10 +258,32 @@ def timed(fn) -> tuple[float, float]:  # noqa: ANN001
     return cold, min(runs)
 
 
+def show(label: str, cold: float, best: float | None) -> None:
+    tail = f"   best of 3 {best:6.2f} s" if best is not None else ""
+    print(f"  {label:44s} cold {cold:6.2f} s{tail}", flush=True)
+
+
+def _events_from_json(ws: list) -> None:
+    """Revision 0016's event query (JSON `unit_code` and `passed` read from each event), kept
+    here only to compare with the facts in the same run."""
+    passed = CaseEvent.data["passed"].as_string()
+    code = CaseEvent.data["unit_code"].as_string()
+    actions = tuple(queries.EVENT_FIGURES) + ("check",)
+    query = (
+        select(code, CaseEvent.action, passed, func.count())
+        .where(CaseEvent.action.in_(actions), queries.in_span(CaseEvent.at, ws))
+        .group_by(code, CaseEvent.action, passed)
+    )
+    queries.analytic()
+    db.session.execute(query).all()
+
+
 def run(name: str, url: str, n: int) -> None:
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "RATE_LIMITS": "off"})
     with app.app_context():
-        upgrade()  # a kept database gets the newer revisions' indexes here
+        started = time.perf_counter()
+        upgrade()  # a kept database gets the newer revisions (and their backfills) here
+        print(f"{name}: migrated to head in {time.perf_counter() - started:.1f} s", flush=True)
         start = time.perf_counter()
         kept = db.session.scalar(select(func.count()).select_from(Case))
         if kept == 0:
@@ -254,13 +296,16 @@ def run(name: str, url: str, n: int) -> None:
             db.session.commit()
         else:
             db.session.execute(delete(Bulletin))  # a kept database: drop the last run's
+            db.session.execute(delete(WeekSnapshot))
             db.session.commit()
         if name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
-                conn.exec_driver_sql(
-                    "SELECT setval(pg_get_serial_sequence('\"case\"', 'id'), (SELECT MAX(id) FROM \"case\"))"
-                )
+                for table in ("case", "case_event"):
+                    conn.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                        f'(SELECT MAX(id) FROM "{table}"))'
+                    )
         else:
             db.session.execute(db.text("ANALYZE"))
             db.session.commit()
@@ -306,33 +351,43 @@ def run(name: str, url: str, n: int) -> None:
             )
             db.session.commit()
 
-        replayed = []  # the seven weeks before W47 the first bulletin's yellow flag replays
+        replayed = []  # the eight weeks before W47 the first bulletin's yellow flag replays
         current = week
-        for _ in range(7):
+        for _ in range(8):
             current = periods.previous_week(current)
-            replayed.insert(0, window(current, now))
+            replayed.insert(0, current)
 
-        def replay_grouped() -> None:
-            unit_tables(replayed, true(), weights())
+        def replay_computed() -> None:
+            unit_tables([window(w, now) for w in replayed], true(), weights())
 
-        def replay_week_by_week() -> None:
-            """The replay as it was before: one unit table per week."""
-            for w in replayed:
-                unit_items(w, true(), weights())
+        def replay_snapshots() -> None:
+            snapshots.tables_of(replayed, now)
+
+        def events_json() -> None:
+            """The month's unit event figures as they were read before revision 0017."""
+            _events_from_json([window(month, now)])
+
+        def events_facts() -> None:
+            queries.unit_event_figures([window(month, now)], true())
 
         for label, fn in (
             ("baseline COUNT(*) of cases", baseline),
             ("unit indicators 2026-11", units),
-            ("flag replay W40-W46, week by week", replay_week_by_week),
-            ("flag replay W40-W46, grouped", replay_grouped),
-            ("weekly bulletin JSON 2026-W47", bulletin),
+            ("  of which event figures (facts)", events_facts),
+            ("  the same read from event JSON", events_json),
+            ("flag replay W39-W46, computed", replay_computed),
+            ("weekly bulletin JSON 2026-W47, no snapshots", bulletin),
         ):
-            cold, best = timed(fn)
-            print(f"  {label:34s} cold {cold:6.2f} s   best of 3 {best:6.2f} s", flush=True)
+            show(label, *timed(fn))
+        # `tick` during W48 stores the closed weeks W39-W47 (what the replay of W47 reads)
+        tick_at = periods.week("2026-W48").start + timedelta(hours=1)
+        started = time.perf_counter()
+        taken = snapshots.take_snapshots(tick_at)
+        show(f"tick: {taken} week snapshots taken", time.perf_counter() - started, None)
+        show("flag replay W39-W46, from snapshots", *timed(replay_snapshots))
+        show("weekly bulletin JSON 2026-W47, snapshots", *timed(bulletin))
         publish_previous_week()
-        cold, best = timed(bulletin)
-        label = "... with 2026-W46 published"
-        print(f"  {label:34s} cold {cold:6.2f} s   best of 3 {best:6.2f} s", flush=True)
+        show("... with 2026-W46 published", *timed(bulletin))
         db.session.remove()
         db.engine.dispose()
 
