@@ -6,15 +6,19 @@
 
 Generates the demo city and N cases with their timelines (report, dispatch, rectify, check; some
 reworks, returns, extensions, escalations, recurrences) spread over the year to 2026-11-30, in a
-fresh SQLite file and a fresh PostgreSQL database, migrated to head (so with revision 0007's
-indexes). Then prints, best of three after one cold run: the baseline (COUNT(*) over the case
-table), the unit indicators of 2026-11 and the weekly bulletin JSON of 2026-W47 (everything but
-the PDF; without any published bulletin the yellow flag replays up to 8 weeks), then the
-bulletin again once 2026-W46 is published (the steady state). Target: each <= 2 s.
+fresh SQLite file and a fresh PostgreSQL database, migrated to head. Then prints, best of three
+after one cold run: the baseline (COUNT(*) over the case table), the unit indicators of 2026-11
+(and their event figures, from the event facts and, for comparison, from the events' JSON as
+before revision 0017), the yellow flag's replay of the 8 weeks before 2026-W47 computed, the
+weekly bulletin JSON of 2026-W47 with nothing published and no week snapshots (everything but
+the PDF); then a `tick` of W48 stores the week snapshots, and the replay and the bulletin are
+timed again reading them; then the bulletin once 2026-W46 is published (the steady state).
+Target: each <= 2 s.
 
-SQLite data goes in one transaction with the journal and fsync off (the bench file only).
---keep NAME keeps the data (/tmp/NAME.db, PostgreSQL database NAME) and a later run with the same
-NAME migrates it to head and times it again without regenerating: to compare code changes.
+SQLite data goes in one transaction with the journal and fsync off and the secondary indexes
+built after the load (the bench file only). --keep NAME keeps the data (/tmp/NAME.db,
+PostgreSQL database NAME) and a later run with the same NAME migrates it to head (printing how
+long that took: revision 0017's backfill) and times it again without regenerating.
 """
 
 from __future__ import annotations

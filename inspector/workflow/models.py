@@ -198,8 +198,10 @@ class CaseEventFact(db.Model):
         ),
     )
 
+    # CASCADE: events are never deleted (append-only triggers); if someone forces it, the fact
+    # goes with the event, so figures and `audit verify` see the same cut timeline.
     event_id: Mapped[int] = mapped_column(
-        ForeignKey("case_event.id"), primary_key=True, autoincrement=False
+        ForeignKey("case_event.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)

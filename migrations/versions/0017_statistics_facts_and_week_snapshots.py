@@ -29,9 +29,10 @@ branch_labels = None
 depends_on = None
 
 FACT_INDEX = ["action", "at", "unit_code", "passed", "case_id"]
+# (name, referred table, column, ON DELETE): a fact goes with its event (see the model)
 FOREIGN_KEYS = (
-    ("fk_case_event_fact_event_id_case_event", "case_event", "event_id"),
-    ("fk_case_event_fact_case_id_case", "case", "case_id"),
+    ("fk_case_event_fact_event_id_case_event", "case_event", "event_id", "CASCADE"),
+    ("fk_case_event_fact_case_id_case", "case", "case_id", None),
 )
 
 # What the JSON names, as the models' CaseEventFact.of copies it (a verdict of false or 0 is a
@@ -66,8 +67,8 @@ def upgrade():
     ]
     if not late_constraints:
         columns += [
-            sa.ForeignKeyConstraint([column], [f"{table}.id"], name=op.f(name))
-            for name, table, column in FOREIGN_KEYS
+            sa.ForeignKeyConstraint([column], [f"{table}.id"], name=op.f(name), ondelete=on_delete)
+            for name, table, column, on_delete in FOREIGN_KEYS
         ]
     op.create_table("case_event_fact", *columns)
     op.execute(
@@ -76,8 +77,10 @@ def upgrade():
     )
     op.create_index("ix_case_event_fact_action_at", "case_event_fact", FACT_INDEX, unique=False)
     if late_constraints:
-        for name, table, column in FOREIGN_KEYS:
-            op.create_foreign_key(op.f(name), "case_event_fact", table, [column], ["id"])
+        for name, table, column, on_delete in FOREIGN_KEYS:
+            op.create_foreign_key(
+                op.f(name), "case_event_fact", table, [column], ["id"], ondelete=on_delete
+            )
     op.create_table(
         "week_snapshot",
         sa.Column("id", sa.Integer(), nullable=False),
