@@ -10,6 +10,10 @@ with each new one. The indicators group a month's ~350,000 events by these colum
 covering index instead of parsing each event's JSON text. `case_event` itself is untouched
 (append-only, its triggers stay).
 
+Two partial indexes: the facts that name no unit (legacy events, charged to the case's unit by
+a join) and the cases that are a recurrence (反弹), by creation time: small, and each turns a
+scan or a hash of the whole table into a read of the period's few rows.
+
 `week_snapshot`: the city's unit table of each closed week, taken by `tick`; starts empty (the
 first tick fills the weeks the flag may replay).
 
@@ -29,6 +33,22 @@ branch_labels = None
 depends_on = None
 
 FACT_INDEX = ["action", "at", "unit_code", "passed", "case_id"]
+PARTIAL_INDEXES = (
+    # events naming no unit: the few the indicators charge to the case's unit by a join
+    (
+        "ix_case_event_fact_unnamed",
+        "case_event_fact",
+        ["action", "at", "case_id"],
+        "unit_code IS NULL",
+    ),
+    # 反弹: the cases that are a recurrence, by creation time
+    (
+        "ix_case_recurrence_created",
+        "case",
+        ["created_at", "recurrence_of_id"],
+        "recurrence_of_id IS NOT NULL",
+    ),
+)
 # (name, referred table, column, ON DELETE): a fact goes with its event (see the model)
 FOREIGN_KEYS = (
     ("fk_case_event_fact_event_id_case_event", "case_event", "event_id", "CASCADE"),
@@ -76,6 +96,15 @@ def upgrade():
         + _SELECT[dialect]
     )
     op.create_index("ix_case_event_fact_action_at", "case_event_fact", FACT_INDEX, unique=False)
+    for name, table, cols, where in PARTIAL_INDEXES:
+        op.create_index(
+            name,
+            table,
+            cols,
+            unique=False,
+            postgresql_where=sa.text(where),
+            sqlite_where=sa.text(where),
+        )
     if late_constraints:
         for name, table, column, on_delete in FOREIGN_KEYS:
             op.create_foreign_key(
@@ -94,5 +123,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table("week_snapshot")
+    for name, table, _cols, _where in PARTIAL_INDEXES:
+        op.drop_index(name, table_name=table)
     op.drop_index("ix_case_event_fact_action_at", table_name="case_event_fact")
     op.drop_table("case_event_fact")
