@@ -6,20 +6,25 @@
 
 Generates the demo city and N cases with their timelines (report, dispatch, rectify, check; some
 reworks, returns, extensions, escalations, recurrences) spread over the year to 2026-11-30, in a
-fresh SQLite file and a fresh PostgreSQL database, migrated to head (so with revision 0007's
-indexes). Then prints, best of three after one cold run: the baseline (COUNT(*) over the case
-table), the unit indicators of 2026-11 and the weekly bulletin JSON of 2026-W47 (everything but
-the PDF; without any published bulletin the yellow flag replays up to 8 weeks), then the
-bulletin again once 2026-W46 is published (the steady state). Target: each <= 2 s.
+fresh SQLite file and a fresh PostgreSQL database, migrated to head. Then prints, best of three
+after one cold run: the baseline (COUNT(*) over the case table), the unit indicators of 2026-11
+(and their event figures, from the event facts and, for comparison, from the events' JSON as
+before revision 0017), the yellow flag's replay of the 8 weeks before 2026-W47 computed, the
+weekly bulletin JSON of 2026-W47 with nothing published and no week snapshots (everything but
+the PDF); then a `tick` of W48 stores the week snapshots, and the replay and the bulletin are
+timed again reading them; then the bulletin once 2026-W46 is published (the steady state).
+Target: each <= 2 s.
 
-SQLite data goes in one transaction with the journal and fsync off (the bench file only).
---keep NAME keeps the data (/tmp/NAME.db, PostgreSQL database NAME) and a later run with the same
-NAME migrates it to head and times it again without regenerating: to compare code changes.
+SQLite data goes in one transaction with the journal and fsync off and the secondary indexes
+built after the load (the bench file only). --keep NAME keeps the data (/tmp/NAME.db,
+PostgreSQL database NAME) and a later run with the same NAME migrates it to head (printing how
+long that took: revision 0017's backfill) and times it again without regenerating.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import sys
@@ -34,7 +39,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import delete, func, insert, select, true  # noqa: E402
+from sqlalchemy import delete, func, select, true  # noqa: E402
 
 from inspector import create_app  # noqa: E402
 from inspector.categories.models import Category  # noqa: E402
@@ -42,14 +47,14 @@ from inspector.extensions import db  # noqa: E402
 from inspector.grid.models import Zone  # noqa: E402
 from inspector.org.models import Unit  # noqa: E402
 from inspector.setup.demo import load_demo  # noqa: E402
-from inspector.supervision import bulletins, periods  # noqa: E402
+from inspector.supervision import bulletins, periods, queries, snapshots  # noqa: E402
 from inspector.supervision.indicators import (  # noqa: E402
     unit_items,
     unit_tables,
     weights,
     window,
 )
-from inspector.supervision.models import Bulletin  # noqa: E402
+from inspector.supervision.models import Bulletin, WeekSnapshot  # noqa: E402
 from inspector.workflow.models import Case, CaseEvent  # noqa: E402
 
 END = datetime(2026, 11, 30, tzinfo=UTC)
@@ -69,6 +74,7 @@ def generate(n: int, seed: int = 7) -> None:
         subdistrict = zones[community.parent_id]
         chain[g.id] = (community.id, subdistrict.id, subdistrict.parent_id)
     cases, events = [], []
+    event_ids = itertools.count(1)
     span = 365 * 24 * 3600
     for i in range(1, n + 1):
         created = END - timedelta(seconds=rng.randrange(span))
@@ -117,6 +123,7 @@ def generate(n: int, seed: int = 7) -> None:
             seq += 1
             events.append(
                 {
+                    "id": next(event_ids),
                     "case_id": row["id"],
                     "seq": seq,
                     "at": at,
@@ -149,23 +156,66 @@ def generate(n: int, seed: int = 7) -> None:
 
 
 def flush(cases: list, events: list) -> None:
-    """PostgreSQL: COPY and a commit per batch. SQLite: executemany in ONE transaction (committed
-    by `generate`'s caller), with the bench file's journal and fsyncs off (see `_fast_sqlite`)."""
+    """PostgreSQL: COPY and a commit per batch. SQLite: plain tuples through the driver's
+    executemany in ONE transaction (committed by `generate`'s caller), the bench file's journal
+    and fsyncs off and its secondary indexes dropped meanwhile (see `_fast_sqlite`)."""
     if cases:
+        rows = [{**e, "data": json.dumps(e["data"])} for e in events]
+        facts = [_fact(e) for e in events]
         if db.engine.dialect.name == "postgresql":
             _copy("case", cases)
-            _copy("case_event", [{**e, "data": json.dumps(e["data"])} for e in events])
+            _copy("case_event", rows)
+            _copy("case_event_fact", facts)
             db.session.commit()
         else:
-            db.session.execute(insert(Case.__table__), cases)
-            db.session.execute(insert(CaseEvent.__table__), events)
+            _sqlite_rows("case", cases)
+            _sqlite_rows("case_event", rows)
+            _sqlite_rows("case_event_fact", facts)
     cases.clear()
     events.clear()
 
 
-def _fast_sqlite() -> None:
-    """For the throw-away bench file only: no rollback journal, no fsync, a 256 MB page cache.
-    A crash mid-generation loses the file, which is fine here and never fine in the app."""
+def _fact(event: dict) -> dict:
+    """The event's statistics columns, as the app writes them with each event (CaseEventFact)."""
+    data = event["data"]
+    return {
+        "event_id": event["id"],
+        "case_id": event["case_id"],
+        "at": event["at"],
+        "action": event["action"],
+        "unit_code": data.get("unit_code"),
+        "passed": data.get("passed"),
+    }
+
+
+def _sqlite_value(value: object) -> object:
+    """What SQLAlchemy's SQLite DateTime stores: naive UTC text with microseconds."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+def _sqlite_rows(table: str, rows: list[dict]) -> None:
+    """executemany of tuples on the raw sqlite3 connection: no per-row SQLAlchemy processing
+    (the ORM-free Core insert of dicts took over 90 minutes for 1M cases under load)."""
+    columns = list(rows[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" * len(columns))
+    raw = db.session.connection().connection.driver_connection
+    raw.executemany(
+        f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
+        [tuple(_sqlite_value(row[c]) for c in columns) for row in rows],
+    )
+
+
+BULK_TABLES = ("case", "case_event", "case_event_fact")
+
+
+def _fast_sqlite() -> list[str]:
+    """For the throw-away bench file only: no rollback journal, no fsync, a 256 MB page cache,
+    and the generated tables' secondary indexes dropped (answered, to build again after the
+    load: one sorted build each instead of 5M random B-tree inserts). A crash mid-generation
+    loses the file, which is fine here and never fine in the app."""
     for pragma in (
         "journal_mode=OFF",
         "synchronous=OFF",
@@ -173,6 +223,16 @@ def _fast_sqlite() -> None:
         "temp_store=MEMORY",
     ):
         db.session.execute(db.text(f"PRAGMA {pragma}"))
+    marks = ", ".join(f"'{t}'" for t in BULK_TABLES)
+    indexes = db.session.execute(
+        db.text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({marks})"
+        )
+    ).all()
+    for name, _sql in indexes:
+        db.session.execute(db.text(f'DROP INDEX "{name}"'))
+    return [sql for _name, sql in indexes]
 
 
 def _copy(table: str, rows: list[dict]) -> None:
@@ -202,28 +262,54 @@ def timed(fn) -> tuple[float, float]:  # noqa: ANN001
     return cold, min(runs)
 
 
+def show(label: str, cold: float, best: float | None) -> None:
+    tail = f"   best of 3 {best:6.2f} s" if best is not None else ""
+    print(f"  {label:44s} cold {cold:6.2f} s{tail}", flush=True)
+
+
+def _events_from_json(ws: list) -> None:
+    """Revision 0016's event query (JSON `unit_code` and `passed` read from each event), kept
+    here only to compare with the facts in the same run."""
+    passed = CaseEvent.data["passed"].as_string()
+    code = CaseEvent.data["unit_code"].as_string()
+    actions = tuple(queries.EVENT_FIGURES) + ("check",)
+    query = (
+        select(code, CaseEvent.action, passed, func.count())
+        .where(CaseEvent.action.in_(actions), queries.in_span(CaseEvent.at, ws))
+        .group_by(code, CaseEvent.action, passed)
+    )
+    queries.analytic()
+    db.session.execute(query).all()
+
+
 def run(name: str, url: str, n: int) -> None:
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "RATE_LIMITS": "off"})
     with app.app_context():
-        upgrade()  # a kept database gets the newer revisions' indexes here
+        started = time.perf_counter()
+        upgrade()  # a kept database gets the newer revisions (and their backfills) here
+        print(f"{name}: migrated to head in {time.perf_counter() - started:.1f} s", flush=True)
         start = time.perf_counter()
         kept = db.session.scalar(select(func.count()).select_from(Case))
         if kept == 0:
             load_demo()
             db.session.commit()
-            if name == "sqlite":
-                _fast_sqlite()
+            rebuild = _fast_sqlite() if name == "sqlite" else []
             generate(n)
+            for sql in rebuild:
+                db.session.execute(db.text(sql))
             db.session.commit()
         else:
             db.session.execute(delete(Bulletin))  # a kept database: drop the last run's
+            db.session.execute(delete(WeekSnapshot))
             db.session.commit()
         if name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
-                conn.exec_driver_sql(
-                    "SELECT setval(pg_get_serial_sequence('\"case\"', 'id'), (SELECT MAX(id) FROM \"case\"))"
-                )
+                for table in ("case", "case_event"):
+                    conn.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                        f'(SELECT MAX(id) FROM "{table}"))'
+                    )
         else:
             db.session.execute(db.text("ANALYZE"))
             db.session.commit()
@@ -269,33 +355,43 @@ def run(name: str, url: str, n: int) -> None:
             )
             db.session.commit()
 
-        replayed = []  # the seven weeks before W47 the first bulletin's yellow flag replays
+        replayed = []  # the eight weeks before W47 the first bulletin's yellow flag replays
         current = week
-        for _ in range(7):
+        for _ in range(8):
             current = periods.previous_week(current)
-            replayed.insert(0, window(current, now))
+            replayed.insert(0, current)
 
-        def replay_grouped() -> None:
-            unit_tables(replayed, true(), weights())
+        def replay_computed() -> None:
+            unit_tables([window(w, now) for w in replayed], true(), weights())
 
-        def replay_week_by_week() -> None:
-            """The replay as it was before: one unit table per week."""
-            for w in replayed:
-                unit_items(w, true(), weights())
+        def replay_snapshots() -> None:
+            snapshots.tables_of(replayed, now)
+
+        def events_json() -> None:
+            """The month's unit event figures as they were read before revision 0017."""
+            _events_from_json([window(month, now)])
+
+        def events_facts() -> None:
+            queries.unit_event_figures([window(month, now)], true())
 
         for label, fn in (
             ("baseline COUNT(*) of cases", baseline),
             ("unit indicators 2026-11", units),
-            ("flag replay W40-W46, week by week", replay_week_by_week),
-            ("flag replay W40-W46, grouped", replay_grouped),
-            ("weekly bulletin JSON 2026-W47", bulletin),
+            ("  of which event figures (facts)", events_facts),
+            ("  the same read from event JSON", events_json),
+            ("flag replay W39-W46, computed", replay_computed),
+            ("weekly bulletin JSON 2026-W47, no snapshots", bulletin),
         ):
-            cold, best = timed(fn)
-            print(f"  {label:34s} cold {cold:6.2f} s   best of 3 {best:6.2f} s", flush=True)
+            show(label, *timed(fn))
+        # `tick` during W48 stores the closed weeks W39-W47 (what the replay of W47 reads)
+        tick_at = periods.week("2026-W48").start + timedelta(hours=1)
+        started = time.perf_counter()
+        taken = snapshots.take_snapshots(tick_at)
+        show(f"tick: {taken} week snapshots taken", time.perf_counter() - started, None)
+        show("flag replay W39-W46, from snapshots", *timed(replay_snapshots))
+        show("weekly bulletin JSON 2026-W47, snapshots", *timed(bulletin))
         publish_previous_week()
-        cold, best = timed(bulletin)
-        label = "... with 2026-W46 published"
-        print(f"  {label:34s} cold {cold:6.2f} s   best of 3 {best:6.2f} s", flush=True)
+        show("... with 2026-W46 published", *timed(bulletin))
         db.session.remove()
         db.engine.dispose()
 

@@ -1,4 +1,5 @@
-"""Published bulletins (周通报 / 月总结): frozen documents whose numbers never move again."""
+"""Published bulletins (周通报 / 月总结): frozen documents whose numbers never move again;
+the weekly unit tables the yellow flag replays (snapshots)."""
 
 from __future__ import annotations
 
@@ -44,3 +45,20 @@ class Bulletin(db.Model):
     published_by_role: Mapped[str] = mapped_column(String(20))
 
     published_by = relationship("Account")
+
+
+class WeekSnapshot(db.Model):
+    """The city's unit table of one week as it stood when the week closed: taken by the first
+    `tick` after the week's end (snapshots.py), written once, never rewritten.
+
+    The yellow flag's replay reads these for the weeks after the last published bulletin
+    instead of recomputing each week's table from the whole history (3.2 s of the first
+    bulletin at a million cases), and the flag is then decided by the numbers each week closed
+    with, not by late events that changed them afterwards."""
+
+    __tablename__ = "week_snapshot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week: Mapped[str] = mapped_column(String(10), unique=True)  # 2026-W47
+    units: Mapped[list] = mapped_column(JSON)  # the unit table's items, as unit_items answers
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -5,7 +5,9 @@ where it is, and a unit tied for worst with the holder does not take it from him
 rank moves the flag). The history is replayed week by week, the same whoever asks: from the
 latest published weekly bulletin before the week asked (its frozen flag and history are the
 official record), else from the first week with a dispatched case but at most
-FLAG_LOOKBACK_WEEKS back (publishing weekly keeps the replay to a week or two).
+FLAG_LOOKBACK_WEEKS back (publishing weekly keeps the replay to a week or two). Each earlier
+week's table is its snapshot, taken by `tick` when the week closed (snapshots.py), or computed
+when there is none; the week asked is decided by its own table, the one its bulletin shows.
 """
 
 from __future__ import annotations
@@ -15,18 +17,15 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, true
+from sqlalchemy import true
 
 from ..access.actor import Actor
-from ..extensions import db
-from ..timeutil import CHINA, as_utc, utcnow
-from ..workflow.models import Case
-from .indicators import minimum_due, unit_items, unit_tables, weights, window
-from .periods import Period, next_week, previous_week, week_of
+from ..timeutil import as_utc, utcnow
+from .indicators import minimum_due, unit_items, weights, window
+from .periods import Period, next_week
 from .periods import week as periods_week
 from .published import frozen_units, last_published_week
-
-FLAG_LOOKBACK_WEEKS = 8
+from .snapshots import first_replayed_week, tables_of
 
 
 def list_size() -> int:
@@ -49,17 +48,6 @@ def worst(items: list[dict], holder: str | None) -> str | None:
     bottom = max(i["rank"] for i in ranked)
     tied = [i["unit_code"] for i in ranked if i["rank"] == bottom]
     return holder if holder in tied else sorted(tied)[0]
-
-
-def _first_week(period: Period) -> Period:
-    first = db.session.scalar(select(func.min(Case.dispatched_at)))
-    oldest = period
-    for _ in range(FLAG_LOOKBACK_WEEKS):
-        oldest = previous_week(oldest)
-    if first is None:
-        return period
-    start = week_of(as_utc(first).astimezone(CHINA).date())
-    return max(start, oldest, key=lambda p: p.first)
 
 
 def weekly_items(period: Period, now: datetime) -> list[dict]:
@@ -93,7 +81,7 @@ def flag_history(
     """[{"week", "unit_code", "unit_name"}] each time the flag changed hands, up to `period`."""
 
     anchor = last_published_week(period.label)
-    start = _first_week(period)
+    start = first_replayed_week(period)
     history: list[dict[str, Any]] = []
     if anchor is not None:
         label, history = anchor
@@ -107,10 +95,9 @@ def flag_history(
     if not weeks:
         return flag_transfers([], history)
     last = table if table is not None else weekly_items(period, now)
-    # The weeks before `period` are after the last published one: none is frozen, so all their
-    # tables come from one grouped query per figure (unit_tables), not one pass per week.
-    earlier = weeks[:-1]
-    tables = unit_tables([window(w, now) for w in earlier], true(), weights()) if earlier else []
+    # The weeks before `period` are after the last published one: none is frozen; their tables
+    # are their snapshots, and those without one come from one grouped query per figure.
+    tables = tables_of(weeks[:-1], now)
     labels = [w.label for w in weeks]
     return flag_transfers(zip(labels, [*tables, last], strict=True), history)
 

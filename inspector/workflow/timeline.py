@@ -25,7 +25,7 @@ from ..access.actor import Actor
 from ..errors import ApiError
 from ..extensions import db
 from ..timeutil import as_utc, utcnow
-from .models import Case, CaseAnchor, CaseEvent
+from .models import Case, CaseAnchor, CaseEvent, CaseEventFact
 
 GENESIS = "0" * 64
 
@@ -169,6 +169,7 @@ def append_event(
     )
     event.photos = photos
     db.session.add(event)
+    db.session.add(CaseEventFact.of(event))  # the statistics' columns of it (models.py)
     anchor.event_count, anchor.head_hash = seq, event.hash
     anchor.mac = anchor_mac(key, case.id, seq, event.hash, anchor.legacy_count)
     db.session.flush()

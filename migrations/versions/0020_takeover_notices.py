@@ -1,7 +1,7 @@
 """takeover notices: notification kind `takeover` (逾期上交: both units are told)
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0017
 Create Date: 2026-11-28 20:20:00
 
 The check constraint on `notification.kind` gains `takeover`. Existing notices keep their rows
@@ -11,7 +11,7 @@ and values; downgrading deletes the takeover notices (and their read marks) firs
 from alembic import op
 
 revision = "0020"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -297,6 +297,43 @@ def _check_0016_case_list_indexes(conn: Connection) -> None:
 CHECKS["0016"] = _check_0016_case_list_indexes
 
 
+def _check_0017_event_facts(conn: Connection) -> None:
+    """0017 copies every event's statistics columns into case_event_fact (the 20 events of the
+    dump, the values read off tests/migration_data/0001.json by hand: only the three dispatches
+    name a unit, only the two checks a verdict, case 4's failed) and starts week_snapshot
+    empty; case_event keeps its rows and stays append-only."""
+    rows = conn.execute(
+        text("SELECT event_id, case_id, action, unit_code, passed FROM case_event_fact")
+    ).all()
+    assert len(rows) == 20
+    named = {(r.event_id, r.case_id, r.action, r.unit_code) for r in rows if r.unit_code}
+    assert named == {
+        (4, 1, "dispatch", "zfj"),
+        (9, 2, "dispatch", "hwc"),
+        (14, 4, "dispatch", "zfj"),
+    }
+    verdicts = {(r.event_id, r.action, bool(r.passed)) for r in rows if r.passed is not None}
+    assert verdicts == {(6, "check", True), (16, "check", False)}
+    same = conn.execute(
+        text(
+            "SELECT COUNT(*) FROM case_event e JOIN case_event_fact f ON f.event_id = e.id "
+            "AND f.case_id = e.case_id AND f.action = e.action AND f.at = e.at"
+        )
+    ).scalar_one()
+    assert same == 20
+    assert conn.execute(text("SELECT COUNT(*) FROM week_snapshot")).scalar_one() == 0
+    nested = conn.begin_nested()
+    try:
+        conn.execute(text("UPDATE case_event SET note = 'x' WHERE id = 1"))
+    except Exception:  # noqa: BLE001 (the append-only trigger, either driver)
+        nested.rollback()
+    else:
+        raise AssertionError("case_event accepted an UPDATE after 0017")
+
+
+CHECKS["0017"] = _check_0017_event_facts
+
+
 def _check_0020_takeover_notices(conn: Connection) -> None:
     """0020 widens the notice kinds: old notices are untouched, and a `takeover` notice fits."""
     dump = json.loads(DATA.read_text())
