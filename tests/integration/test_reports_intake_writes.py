@@ -33,8 +33,9 @@ def test_a_patrol_report_near_an_open_case_is_written_without_updates(demo_clien
     assert second.status_code == 201, second.get_json()
     body = second.get_json()
     assert "UPDATE" not in statements, statements
-    # case_counter (an upsert), case, case_anchor, report, case_event, photo
-    assert statements.count("INSERT") == 6, statements
+    # case_counter (an upsert), case, case_anchor, report, case_event, its case_event_fact
+    # (the statistics columns, revision 0017), photo
+    assert statements.count("INSERT") == 7, statements
     assert [w["code"] for w in body["warnings"]] == ["possible_duplicate"]
     with demo_app.app_context():
         case = db.session.get(Case, body["case"]["id"])
