@@ -62,14 +62,67 @@ def _build_template(factory, tmp: Path, with_demo: bool, template: str | None = 
     return name
 
 
+class _Backends:
+    """Each database's templates, built the first time a test of this worker needs them and kept
+    to the end of the session. (The `backend` fixture below is torn down whenever two consecutive
+    tests want different databases; were the templates its own, they would be rebuilt each time,
+    pinning the order to all-SQLite-then-all-PostgreSQL: the longest tests could not go first.)"""
+
+    def __init__(self, tmp_path_factory) -> None:  # noqa: ANN001
+        self._tmp = tmp_path_factory
+        self._built: dict[str, Backend] = {}
+
+    def get(self, name: str) -> Backend:
+        if name not in self._built:
+            tmp = self._tmp.mktemp(name)
+            factory = SqliteFactory(tmp) if name == "sqlite" else PgFactory()
+            empty = _build_template(factory, tmp, with_demo=False)
+            demo = _build_template(factory, tmp, with_demo=True, template=empty)
+            self._built[name] = Backend(name, factory, empty, demo)
+        return self._built[name]
+
+    def close(self) -> None:
+        for built in self._built.values():
+            built.factory.close()
+
+
+@pytest.fixture(scope="session")
+def _backends(tmp_path_factory) -> Iterator[_Backends]:
+    backends = _Backends(tmp_path_factory)
+    yield backends
+    backends.close()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
-def backend(request, tmp_path_factory) -> Iterator[Backend]:
-    tmp = tmp_path_factory.mktemp(request.param)
-    factory = SqliteFactory(tmp) if request.param == "sqlite" else PgFactory()
-    empty = _build_template(factory, tmp, with_demo=False)
-    demo = _build_template(factory, tmp, with_demo=True, template=empty)
-    yield Backend(request.param, factory, empty, demo)
-    factory.close()
+def backend(request, _backends: _Backends) -> Backend:
+    return _backends.get(request.param)
+
+
+# The longest tests (a minute or more each on a loaded 2-core host, several processes of their
+# own for some) start first, in this order: xdist hands the head of the list out round-robin, so
+# both workers are busy with them early instead of one worker finishing alone with one of them.
+EARLY = (
+    "tests/integration/test_fault_run.py::",
+    "tests/integration/test_openapi_live.py::",
+    "tests/integration/test_input_fuzz.py::test_hostile_input_never_answers_5xx[sqlite-POST /api/v1/cases/<int:case_id>/<string:action>]",
+    "tests/integration/test_input_fuzz.py::test_hostile_input_never_answers_5xx[postgresql-POST /api/v1/cases/<int:case_id>/<string:action>]",
+    "tests/integration/test_openapi_answers.py::",
+    "tests/integration/test_access_phones.py::",
+    "tests/integration/test_workflow_matrix.py::",
+    "tests/browser/test_console_stats.py::test_bulletins_publish_download_and_ledger",
+    "tests/browser/test_accessibility.py::",
+    "tests/integration/test_served_limits.py::",
+    "tests/browser/test_closed_loop.py::",
+)  # fmt: skip
+
+
+def _rank(item: pytest.Item) -> int:
+    return next((i for i, head in enumerate(EARLY) if item.nodeid.startswith(head)), len(EARLY))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_rank)  # stable: every other test keeps its collected order
 
 
 def _app_from(backend: Backend, template: str, tmp_path: Path, **overrides) -> Iterator[Flask]:
