@@ -54,6 +54,7 @@ from inspector.supervision.indicators import (  # noqa: E402
     weights,
     window,
 )
+from inspector.supervision.jobs import take_snapshots  # noqa: E402
 from inspector.supervision.models import Bulletin, WeekSnapshot  # noqa: E402
 from inspector.workflow.models import Case, CaseEvent  # noqa: E402
 
@@ -386,7 +387,7 @@ def run(name: str, url: str, n: int) -> None:
         # `tick` during W48 stores the closed weeks W39-W47 (what the replay of W47 reads)
         tick_at = periods.week("2026-W48").start + timedelta(hours=1)
         started = time.perf_counter()
-        taken = snapshots.take_snapshots(tick_at)
+        taken = take_snapshots(tick_at)
         show(f"tick: {taken} week snapshots taken", time.perf_counter() - started, None)
         show("flag replay W39-W46, from snapshots", *timed(replay_snapshots))
         show("weekly bulletin JSON 2026-W47, snapshots", *timed(bulletin))

@@ -66,7 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     rewards.init_app(app)  # checks INSPECTOR_REWARD_* at start-up; reacts to case actions
     from .patrols import jobs as patrol_jobs  # noqa: F401 - connects missed patrols to `tick`
-    from .supervision import snapshots  # noqa: F401 - connects week snapshots to `tick`
+    from .supervision import jobs as snapshot_jobs  # noqa: F401 - week snapshots in `tick`
     from .supervision.formulas import Weights
 
     # a bad weight fails at start, not in a bulletin

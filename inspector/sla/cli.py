@@ -39,7 +39,7 @@ def tick_command(now: str | None) -> None:
     if "patrols_missed_notified" in summary:  # added by patrols/jobs.py through tick_ran
         missed = summary["patrols_missed_notified"]
         click.echo(f"漏巡通知 {missed} 个时段 / missed patrol slots notified: {missed}")
-    if summary.get("week_snapshots_taken"):  # added by supervision/snapshots.py
+    if summary.get("week_snapshots_taken"):  # added by supervision/jobs.py
         taken = summary["week_snapshots_taken"]
         click.echo(f"保存周排名快照 {taken} 周 / weekly unit tables stored: {taken}")
     if summary.get("schedule_missing_year"):

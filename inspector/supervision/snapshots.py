@@ -16,21 +16,16 @@ and keeps the other's. A snapshot is never updated.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from sqlalchemy import func, select, true
-from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..extensions import db
-from ..sla.jobs import tick_ran
 from ..timeutil import CHINA, as_utc
 from ..workflow.models import CaseEventFact
 from .indicators import unit_tables, weights, window
 from .models import WeekSnapshot
 from .periods import Period, next_week, previous_week, week_of
-
-log = logging.getLogger(__name__)
 
 # How many weeks the flag's replay reaches back without a published bulletin (and so how many
 # closed weeks tick keeps a snapshot of).
@@ -69,7 +64,7 @@ def tables_of(weeks: list[Period], now: datetime) -> list[list[dict]]:
     found = stored([w.label for w in weeks])
     missing = [w for w in weeks if w.label not in found]
     if missing:
-        computed = unit_tables([window(w, now) for w in missing], true(), weights())
+        computed = compute(missing, now)
         found.update(zip((w.label for w in missing), computed, strict=True))
     return [found[w.label] for w in weeks]
 
@@ -87,30 +82,15 @@ def closed_weeks(now: datetime) -> list[Period]:
     return weeks
 
 
-def take_snapshots(now: datetime) -> int:
-    """Store the table of every closed week (within the lookback) that has none yet; answers
-    how many this run stored. Commits per week."""
+def missing_weeks(now: datetime) -> list[Period]:
+    """Closed weeks within the lookback that have no snapshot yet (supervision/jobs.py stores
+    them)."""
     now = as_utc(now)
     weeks = [w for w in closed_weeks(now) if w.end <= now]
     known = stored([w.label for w in weeks])
-    missing = [w for w in weeks if w.label not in known]
-    if not missing:
-        return 0
-    tables = unit_tables([window(w, now) for w in missing], true(), weights())
-    db.session.commit()  # ends the read (and its SET LOCALs) before the writes
-    taken = 0
-    for week, units in zip(missing, tables, strict=True):
-        try:
-            db.session.add(WeekSnapshot(week=week.label, units=units, taken_at=now))
-            db.session.commit()
-        except (IntegrityError, OperationalError) as exc:
-            db.session.rollback()
-            log.info("tick: week %s already has a snapshot (%s)", week.label, type(exc).__name__)
-            continue
-        taken += 1
-    return taken
+    return [w for w in weeks if w.label not in known]
 
 
-@tick_ran.connect
-def _on_tick(_sender: object, now: datetime) -> dict[str, int]:
-    return {"week_snapshots_taken": take_snapshots(now)}
+def compute(weeks: list[Period], now: datetime) -> list[list[dict]]:
+    """The city-wide unit table of each week, as a snapshot stores it."""
+    return unit_tables([window(w, now) for w in weeks], true(), weights())

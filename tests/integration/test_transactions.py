@@ -21,6 +21,7 @@ COMMIT_OWNERS = {
     "cli.py",
     "sla/jobs.py",
     "patrols/jobs.py",  # missed patrols, part of `tick`: commits per missed slot like sla/jobs
+    "supervision/jobs.py",  # week snapshots, part of `tick`: one transaction per week
     "sla/cli.py",
     "photos/cli.py",
     "open311/cli.py",  # `open311 keys create/revoke`: a command owns its transaction
