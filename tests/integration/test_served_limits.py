@@ -110,7 +110,14 @@ def test_demo_starts_again_after_kill_9_of_the_master(tmp_path):
     """scripts/demo after `kill -9`: the dead master's pid file must not block the new server."""
     port = free_port()
     pidfile = tmp_path / "gunicorn.pid"
-    env = _env(f"sqlite:///{tmp_path / 'demo.sqlite3'}", tmp_path, PID_FILE=str(pidfile))
+    tick_log = tmp_path / "tick.log"
+    env = _env(
+        f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        tmp_path,
+        PID_FILE=str(pidfile),
+        DEMO_TICK_S="1",
+        TICK_LOG=str(tick_log),
+    )
     env.update(PORT=str(port), WORKERS="2")
     base = f"http://127.0.0.1:{port}"
 
@@ -141,7 +148,20 @@ def test_demo_starts_again_after_kill_9_of_the_master(tmp_path):
         assert third.returncode != 0
         assert "already running" in third.stderr.decode()
         assert int(pidfile.read_text()) == second.pid
+        # With no cron, the demo runs `tick` itself while its server lives.
+        deadline = time.monotonic() + 60
+        while "checked" not in (tick_log.read_text() if tick_log.exists() else ""):
+            assert time.monotonic() < deadline, "tick never ran beside the demo server"
+            time.sleep(0.5)
     finally:
         first.wait(timeout=30)
         if second is not None:
             _stop(second)
+    # Both servers gone: their tick loops end (a tick under way may still finish): the log
+    # stops growing, where a live 1-second loop adds lines every few seconds.
+    deadline, last, since = time.monotonic() + 60, tick_log.read_text(), time.monotonic()
+    while time.monotonic() - since < 8:
+        assert time.monotonic() < deadline, "tick loop outlived the demo server"
+        time.sleep(0.5)
+        if (now := tick_log.read_text()) != last:
+            last, since = now, time.monotonic()
