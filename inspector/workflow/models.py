@@ -89,12 +89,15 @@ class Case(db.Model):
         Index("ix_case_closed_at", "closed_at"),
         Index("ix_case_created_at", "created_at"),
         # Lists page newest first by id (0016): each filter's columns, then id, so a page is
-        # read off the index instead of sorting every match (bench/queue.py).
+        # read off the index instead of sorting every match (bench/case_lists.py).
         Index("ix_case_unit_status_id", "unit_id", "status", "id"),
         Index("ix_case_unit_id", "unit_id", "id"),
         Index("ix_case_status_id", "status", "id"),
         Index("ix_case_grid_id", "grid_id", "id"),
         Index("ix_case_category_id", "category_id", "id"),
+        # Staff bound to a community or a subdistrict (0021): their zones' page, newest first.
+        Index("ix_case_community_id", "community_id", "id"),
+        Index("ix_case_subdistrict_id", "subdistrict_id", "id"),
         # Intake's duplicate search (workflow/nearby.py): open cases of a category near a spot.
         Index("ix_case_category_status_lat_lon", "category_id", "status", "lat", "lon"),
         # Overdue open cases (0017): the few still at a unit, by deadline, with every column the

@@ -358,6 +358,26 @@ def _check_0020_takeover_notices(conn: Connection) -> None:
 CHECKS["0020"] = _check_0020_takeover_notices
 
 
+def _check_0021_zone_level_indexes(conn: Connection) -> None:
+    """0021 adds two indexes only: the dump's five cases all lie in community 7 of subdistrict 3
+    (tests/migration_data/0001.json), and each page reads them newest first."""
+    names = {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("case")}
+    assert names["ix_case_community_id"] == ["community_id", "id"]
+    assert names["ix_case_subdistrict_id"] == ["subdistrict_id", "id"]
+    for column, zone_id in (("community_id", 7), ("subdistrict_id", 3)):
+        page = (
+            conn.execute(
+                text(f'SELECT id FROM "case" WHERE {column} = :z ORDER BY id DESC'), {"z": zone_id}
+            )
+            .scalars()
+            .all()
+        )
+        assert page == [5, 4, 3, 2, 1]
+
+
+CHECKS["0021"] = _check_0021_zone_level_indexes
+
+
 def _decode(value):
     if isinstance(value, dict) and "$dt" in value:
         return datetime.fromisoformat(value["$dt"])
