@@ -4,9 +4,13 @@ notices for the unit head); 20 parallel `rate` made 20 ratings."""
 
 from __future__ import annotations
 
+import contextlib
+import re
+import threading
+
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from inspector.access.service import actor_of
 from inspector.errors import ApiError
@@ -108,14 +112,31 @@ def test_two_parallel_escalations_one_wins(demo_app):
     case_id = _dispatched(client)
     for _ in range(2):  # 督办 (the unit is told), then 挂牌督办 (the unit and its head)
         assert act(client, "supervisor", case_id, "escalate").status_code == 200
-    with live_server(demo_app) as base:
-        heads = [_login(base, "supervisor"), _login(base, "admin")]
-        results = run_together(
-            2,
-            lambda i: requests.post(
-                f"{base}/api/v1/cases/{case_id}/escalate", json={}, headers=heads[i], timeout=30
-            ),
-        )
+    # Both requests must have read the case before either claims it: otherwise, on a fast
+    # database, the first may commit before the second reads, and two escalations one after
+    # the other both succeed, rightly. Each claim waits here for the other request's.
+    both_read = threading.Barrier(2, timeout=10)
+
+    def hold_claim(conn, cursor, statement, *args):  # noqa: ANN001, ANN002, ARG001
+        if re.match(r'UPDATE "case" SET version=', statement.lstrip()):
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both_read.wait()
+
+    with demo_app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", hold_claim)
+    try:
+        with live_server(demo_app) as base:
+            heads = [_login(base, "supervisor"), _login(base, "admin")]
+            results = run_together(
+                2,
+                lambda i: requests.post(
+                    f"{base}/api/v1/cases/{case_id}/escalate", json={}, headers=heads[i], timeout=30
+                ),
+            )
+    finally:
+        event.remove(engine, "before_cursor_execute", hold_claim)
+    assert not both_read.broken, "the two escalations never met at their claims"
     codes = sorted(r.status_code for r in results)
     assert codes == [200, 409], [r.text for r in results]
     with demo_app.app_context():
