@@ -4,7 +4,6 @@ the unit event figures read. The weeks of test_supervision_flag (hand-worked the
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select, true, update
 
 from inspector.extensions import db
@@ -14,15 +13,7 @@ from inspector.supervision.periods import week
 from inspector.workflow.models import CaseEvent, CaseEventFact
 
 from .supervision_cases import cn
-from .test_supervision_flag import build_three_weeks
-
-
-@pytest.fixture
-def weeks_app(app_factory):
-    app = app_factory(SUPERVISION_MIN_DUE=1, SUPERVISION_LIST_SIZE=1)
-    with app.app_context():
-        build_three_weeks()
-    return app
+from .test_supervision_flag import weeks_app_fixture  # noqa: F401 - the `weeks_app` fixture
 
 
 def test_each_event_gets_its_fact(weeks_app):

@@ -48,8 +48,9 @@ def build_three_weeks() -> None:
     _closed(b, "w47hwc", "hwc", grid(9), "2026-11-18", "10:00")
 
 
-@pytest.fixture
-def weeks_app(app_factory):
+@pytest.fixture(name="weeks_app")
+def weeks_app_fixture(app_factory):
+    """The three weeks built once per test; the snapshot and event-fact tests share it."""
     app = app_factory(SUPERVISION_MIN_DUE=1, SUPERVISION_LIST_SIZE=1)
     with app.app_context():
         build_three_weeks()

@@ -9,7 +9,6 @@ and the holder zfj keeps it.
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from inspector.extensions import db
@@ -19,17 +18,9 @@ from inspector.supervision.periods import week
 from inspector.supervision.rankings import flag_history
 
 from .supervision_cases import Builder, World, cn
-from .test_supervision_flag import HISTORY, build_three_weeks
+from .test_supervision_flag import HISTORY, weeks_app_fixture  # noqa: F401 - `weeks_app`
 
 MONDAY_W48 = "2026-11-23T09:00"
-
-
-@pytest.fixture
-def weeks_app(app_factory):
-    app = app_factory(SUPERVISION_MIN_DUE=1, SUPERVISION_LIST_SIZE=1)
-    with app.app_context():
-        build_three_weeks()
-    return app
 
 
 def _snapshots() -> dict[str, tuple]:
