@@ -13,50 +13,24 @@ from inspector.sla.models import Notification
 from inspector.sla.service import escalate_case
 from inspector.workflow.models import Case, CaseEvent
 
+from .races import race_two_hosts, run_threads
 from .sla_cases import cn, dispatched_case, events
 
 NOW = cn("2025-11-12T11:30")
-
-
-def _run_threads(*targets) -> None:
-    threads = [threading.Thread(target=t) for t in targets]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads)
 
 
 def test_the_second_of_two_racing_escalations_writes_nothing(demo_app):
     """A has changed the case but not committed when B reads it: B must lose, not double."""
     with demo_app.app_context():
         case_id = dispatched_case("zfj", cn("2025-11-12T09:00"), 2)  # due 11:00
-    a_flushed, b_read = threading.Event(), threading.Event()
-    results: dict[str, object] = {}
-
-    def host_a() -> None:
-        with demo_app.app_context():
-            results["a"] = escalate_case(db.session.get(Case, case_id), NOW)
-            a_flushed.set()
-            b_read.wait(10)
-            threading.Event().wait(0.5)  # B is now blocked on our row (or write) lock
-            db.session.commit()
-
-    def host_b() -> None:
-        a_flushed.wait(10)
-        with demo_app.app_context():
-            case = db.session.get(Case, case_id)
-            stale_view = case.escalated_due_at is None  # A's change is not committed yet
-            b_read.set()
-            try:
-                results["b"] = escalate_case(case, NOW)
-                db.session.commit()
-            except StaleDataError:
-                db.session.rollback()
-                results["b"] = "stale"
-            results["b_saw_old_row"] = stale_view
-
-    _run_threads(host_a, host_b)
+    results = race_two_hosts(
+        demo_app,
+        case_id,
+        lambda case: escalate_case(case, NOW),
+        saw_old_row=lambda case: case.escalated_due_at is None,
+        lost=(StaleDataError,),
+        loss=lambda _exc: "stale",
+    )
     assert results["a"] == 1
     assert results["b_saw_old_row"] is True
     assert results["b"] == "stale"
@@ -78,7 +52,7 @@ def test_concurrent_ticks_warn_and_escalate_each_case_exactly_once(demo_app):
             start.wait(10)
             summaries.append(tick(NOW))
 
-    _run_threads(host, host, host)
+    run_threads(host, host, host)
     assert sum(s["escalated"] for s in summaries) == len(overdue)
     assert sum(s["warned"] for s in summaries) == len(near)
     with demo_app.app_context():

@@ -8,7 +8,6 @@ jd-429901001; category 0101 (占道经营) has a limit of 2 working hours.
 from __future__ import annotations
 
 import io
-import threading
 
 from click.testing import CliRunner
 
@@ -26,6 +25,7 @@ from inspector.workflow.models import Case
 from ..factories import make_case
 from ..helpers import auth
 from .flows import GRID
+from .races import race_two_hosts
 from .sla_cases import cn, events
 
 SUBDISTRICT_UNIT = "jd-429901001"
@@ -215,35 +215,14 @@ def test_the_second_of_two_racing_takeovers_writes_nothing(demo_app):
     with demo_app.app_context():
         case_id = _overdue_case("2025-11-12T09:00")  # due 11:00, passes on from 12:00
     now = cn("2025-11-12T13:00")
-    a_flushed, b_read = threading.Event(), threading.Event()
-    results: dict[str, object] = {}
-
-    def host_a() -> None:
-        with demo_app.app_context():
-            results["a"] = take_over(db.session.get(Case, case_id), now)
-            a_flushed.set()
-            b_read.wait(10)
-            threading.Event().wait(0.5)  # B is now blocked on our row (or write) lock
-            db.session.commit()
-
-    def host_b() -> None:
-        a_flushed.wait(10)
-        with demo_app.app_context():
-            case = db.session.get(Case, case_id)
-            results["b_saw_old_row"] = case.unit.code == "zfj"
-            b_read.set()
-            try:
-                results["b"] = take_over(case, now)
-                db.session.commit()
-            except ApiError as exc:
-                db.session.rollback()
-                results["b"] = exc.code
-
-    threads = [threading.Thread(target=t) for t in (host_a, host_b)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results = race_two_hosts(
+        demo_app,
+        case_id,
+        lambda case: take_over(case, now),
+        saw_old_row=lambda case: case.unit.code == "zfj",
+        lost=(ApiError,),
+        loss=lambda exc: exc.code,
+    )
     assert results == {"a": True, "b_saw_old_row": True, "b": "conflict"}
     with demo_app.app_context():
         assert len(events(case_id, "takeover")) == 1
