@@ -120,7 +120,7 @@ def change_patrol_plan(args: dict, plan_id: int):
         note=args.get("note"),
         note_given="note" in args,
     )
-    return plan_json(change_plan(load_plan(plan_id, actor), actor, change, utcnow()))
+    return plan_json(change_plan(load_plan(plan_id, actor), change, utcnow()))
 
 
 class PlanListArgs(PageArgs):

@@ -122,10 +122,9 @@ class PlanChange:
     note_given: bool = False
 
 
-def change_plan(plan: PatrolPlan, actor: Actor, change: PlanChange, now: datetime) -> PatrolPlan:
-    """Reassign a plan (a grid worker leaves), end it early or extend it, or rewrite its note."""
-    if actor.role not in PLANNER_ROLES:
-        raise ApiError(403, "forbidden", "只有督查组和管理员可以修改巡查计划 / planners only")
+def change_plan(plan: PatrolPlan, change: PlanChange, now: datetime) -> PatrolPlan:
+    """Reassign a plan (a grid worker leaves), end it early or extend it, or rewrite its note.
+    Planners only: the route's require_roles, as for create_plan."""
     if not (change.assignee or change.end_date_given or change.note_given):
         raise invalid("没有要修改的内容 / nothing to change", field="assignee")
     if change.end_date_given:
