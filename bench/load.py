@@ -587,6 +587,8 @@ def py_spy(stack: ExitStack, args: argparse.Namespace, cfg: dict, name: str, pid
     out = Path(args.py_spy) / f"{name}.txt"
     command = [str(Path(sys.executable).parent / "py-spy"), "record", "--subprocesses", "--nonblocking", "--format", "raw",
                "--rate", "50", "--duration", str(int(args.seconds)), "-o", str(out), "-p", str(pid)]  # fmt: skip
+    if args.py_spy_gil:
+        command.append("--gil")  # only samples holding the GIL: where Python spends CPU
     spy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     stack.callback(spy.kill)
     spy.wait()
@@ -700,6 +702,9 @@ def main() -> None:
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--json", dest="json_path", help="also write the figures here")
     parser.add_argument("--py-spy", help="record py-spy folded stacks into this folder")
+    parser.add_argument(
+        "--py-spy-gil", action="store_true", help="sample only threads holding the GIL (CPU)"
+    )
     parser.add_argument("--keep-logs", help="copy gunicorn and worker logs into this folder")
     args = parser.parse_args()
     if args.clients > 64 or args.seconds > 3600:

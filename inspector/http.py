@@ -11,6 +11,9 @@ Two kinds of work must not share the answer's fate, and are owned here as well:
     Idempotency-Key claim, which other processes must see while the view runs);
   - `on_rollback`: a step that runs in a short transaction of its own after the request's work
     was rolled back (the failed-login counter under a 401, releasing an Idempotency-Key claim).
+  - `apart`: one small write on a connection of its own, committed at once, which the
+    request's transaction neither sees nor waits for (the day's case-number counter: held
+    until the request commits, its row lock queued every intake behind the one before).
 Jobs (`inspector/sla/jobs.py`, the background job runner `inspector/jobs.py`) and CLI commands
 (`inspector/cli.py`) own their transactions.
 """
@@ -22,8 +25,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, has_app_context
+from sqlalchemy import Connection, text
 
 from .extensions import db
+from .formdata import InspectorRequest
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -32,6 +37,8 @@ _STEPS = "_inspector_on_rollback"
 
 class OwnedApp(Flask):
     """Flask whose every view runs in one transaction owned by the request (see module doc)."""
+
+    request_class = InspectorRequest  # photo uploads parsed in memory (formdata.py)
 
     def dispatch_request(self) -> Any:  # noqa: ANN401 - whatever the view returns
         return finish(super().dispatch_request())
@@ -74,4 +81,20 @@ def commit_step(work: Callable[[], T]) -> T:
     except BaseException:
         db.session.rollback()
         raise
+    return result
+
+
+def apart(work: Callable[[Connection], T], *, wait_for_disk: bool = True) -> T:
+    """Run `work` in a short transaction on another connection and commit it now, whatever
+    becomes of the caller's transaction (see module doc). Keep it to rows nobody's transaction
+    holds: the caller's own open transaction may not wait on it.
+
+    `wait_for_disk=False` (PostgreSQL): the commit does not wait for its WAL flush. Only for work
+    whose loss in a crash is harmless, e.g. a counter whose value matters only to a later commit:
+    that commit's flush writes this one's WAL record, which comes before it, as well."""
+    with db.engine.connect() as connection:
+        if not wait_for_disk and connection.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL synchronous_commit = off"))
+        result = work(connection)
+        connection.commit()
     return result

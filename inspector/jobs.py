@@ -71,11 +71,18 @@ def run(name: str, *args: Any, origin_request: str | None = None) -> None:  # no
 
 
 def queue(app: Flask):  # noqa: ANN201 - an rq.Queue
-    from redis import Redis
-    from rq import Queue
+    """One queue per app and process: its Redis client keeps a pool of open connections (a new
+    client per request cost each photo report a TCP connect). redis-py drops a pool inherited
+    across a fork, so a queue made before gunicorn forks its workers is still safe."""
+    jobs = app.extensions.get("inspector_jobs_queue")
+    if jobs is None:
+        from redis import Redis
+        from rq import Queue
 
-    connection = Redis.from_url(app.config["REDIS_URL"])
-    return Queue(app.config["JOBS_QUEUE"], connection=connection)
+        connection = Redis.from_url(app.config["REDIS_URL"])
+        jobs = Queue(app.config["JOBS_QUEUE"], connection=connection)
+        app.extensions["inspector_jobs_queue"] = jobs
+    return jobs
 
 
 def _dispatch(response: Response) -> Response:

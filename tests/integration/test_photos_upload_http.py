@@ -108,3 +108,40 @@ def test_phone_photos_still_pass(demo_client) -> None:
     top, bottom = shown[1].getpixel((295, 100)), shown[1].getpixel((295, 1200))
     assert top[2] > 180 and top[0] < 60  # blue kept
     assert min(bottom) > 240  # transparency shown on white
+
+
+def _raw_body(boundary: str, photo: bytes, extra_parts: int = 0) -> bytes:
+    lat, lon = grid_center(GRID)
+    fields = {"lat": str(lat), "lon": str(lon), "category_code": "0101"}
+    fields.update({f"x{i}": "1" for i in range(extra_parts)})
+    out = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    )
+    out += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n"
+    ).encode()
+    return out + photo + f"\r\n--{boundary}--\r\n".encode()
+
+
+def test_broken_multipart_bodies_are_a_clear_4xx_and_store_nothing(demo_app, demo_client):
+    """The in-memory form parser (inspector/formdata.py): a body cut off in the middle of the
+    photo (a dropped phone connection) is an empty form, so the request names what is missing;
+    more parts than MAX_FORM_PARTS is 413; a whole body still lands."""
+    boundary = "----phoneBoundary42"
+    whole = _raw_body(boundary, samples.jpeg())
+    content_type = f"multipart/form-data; boundary={boundary}"
+    cut = demo_client.post("/api/v1/reports", data=whole[: len(whole) // 2],
+                           content_type=content_type)  # fmt: skip
+    assert cut.status_code == 422
+    assert cut.get_json()["error"]["code"] in ("invalid_input", "position_required")
+    demo_app.config["MAX_FORM_PARTS"] = 10
+    many = demo_client.post("/api/v1/reports", data=_raw_body(boundary, samples.jpeg(), 10),
+                            content_type=content_type)  # fmt: skip
+    assert many.status_code == 413
+    assert many.get_json()["error"]["code"] == "payload_too_large"
+    assert _stored(demo_app) == []
+    landed = demo_client.post("/api/v1/reports", data=whole, content_type=content_type)
+    assert landed.status_code == 201, landed.get_json()
+    assert len(landed.get_json()["photos"]) == 1

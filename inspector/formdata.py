@@ -1,0 +1,100 @@
+"""multipart/form-data bodies parsed in memory with `multipart` instead of werkzeug's decoder.
+
+Why: a photo report carries 3-9 MB of JPEG. werkzeug's pure-Python decoder takes ~10 ms of CPU
+for two 2.8 MB photos and spools every file over 500 KB to a temporary file on disk, read back
+at once by intake: about a quarter of an intake's CPU in gunicorn (bench/README.md, load). The
+`multipart` push parser finds the boundaries with `bytes.find`: ~1-2 ms for the same body.
+
+Files stay in memory (`io.BytesIO`): MAX_CONTENT_LENGTH bounds a body (nine photos), and intake
+reads every photo whole anyway to check it. What the rest of the app sees does not change:
+`request.form` and `request.files` (FileStorage) as before, the same limits (MAX_CONTENT_LENGTH,
+MAX_FORM_PARTS and MAX_FORM_MEMORY_SIZE: 413) and, as werkzeug does for any request, a malformed
+body parses as an empty form (the view then names the missing fields).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import IO, Any
+
+from flask import Request
+from multipart import MultipartError, MultipartSegment, ParserLimitReached, PushMultipartParser
+from werkzeug.datastructures import FileStorage, Headers
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
+
+READ_CHUNK = 1024 * 1024  # fewer, larger reads: each read is a Python loop in the WSGI server
+_CHARSETS = {"ascii", "us-ascii", "utf-8", "iso-8859-1"}  # werkzeug's safe list; else UTF-8
+_MAX_HEADER_COUNT = 16  # a form part has 1-3 headers (RFC 7578)
+
+
+class InMemoryFormDataParser(FormDataParser):
+    """werkzeug's FormDataParser with the multipart step replaced (see module doc)."""
+
+    def _parse_multipart(
+        self,
+        stream: IO[bytes],
+        mimetype: str,
+        content_length: int | None,
+        options: dict[str, str],
+    ) -> tuple[IO[bytes], Any, Any]:
+        boundary = options.get("boundary", "")
+        if not boundary:
+            raise ValueError("Missing boundary")
+        try:
+            fields, files = self._parts(stream, boundary, content_length)
+        except ParserLimitReached as exc:
+            raise RequestEntityTooLarge() from exc
+        except (MultipartError, UnicodeError) as exc:
+            raise ValueError(str(exc)) from exc
+        return stream, self.cls(fields), self.cls(files)
+
+    def _parts(
+        self, stream: IO[bytes], boundary: str, content_length: int | None
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, FileStorage]]]:
+        fields: list[tuple[str, str]] = []
+        files: list[tuple[str, FileStorage]] = []
+        field_limit = self.max_form_memory_size
+        segment: MultipartSegment | None = None
+        chunks: list[bytes] = []
+        size = 0
+        parser = PushMultipartParser(
+            boundary.encode("ascii"),
+            content_length if content_length is not None else -1,
+            max_header_count=_MAX_HEADER_COUNT,
+            max_segment_count=self.max_form_parts or float("inf"),
+        )
+        with parser:
+            while not parser.closed:
+                for event in parser.parse(stream.read(READ_CHUNK)):
+                    if isinstance(event, MultipartSegment):
+                        segment, chunks, size = event, [], 0
+                    elif event is not None:
+                        size += len(event)
+                        if segment.filename is None and field_limit and size > field_limit:
+                            raise RequestEntityTooLarge()
+                        chunks.append(event)
+                    elif segment.filename is None:
+                        charset = (segment.charset or "").lower()
+                        text = b"".join(chunks).decode(
+                            charset if charset in _CHARSETS else "utf-8", "replace"
+                        )
+                        fields.append((segment.name or "", text))
+                    else:
+                        files.append((segment.name or "", _file(segment, b"".join(chunks))))
+        return fields, files
+
+
+def _file(segment: MultipartSegment, data: bytes) -> FileStorage:
+    return FileStorage(
+        io.BytesIO(data),
+        filename=segment.filename,
+        name=segment.name,
+        headers=Headers(segment.headerlist),
+    )
+
+
+class InspectorRequest(Request):
+    """Flask's request with the in-memory form parser (OwnedApp.request_class)."""
+
+    form_data_parser_class = InMemoryFormDataParser
