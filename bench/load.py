@@ -189,6 +189,16 @@ def start(stack: ExitStack, command: list[str], env: dict, log: Path) -> subproc
     return process
 
 
+def session_nice(pid: int, nice: int) -> None:
+    """Lower the job worker's share of the cores against gunicorn's, as the systemd unit's
+    CPUWeight= does. With Linux's autogroup scheduling (on by default) every session is a group
+    that shares the cores evenly with the others, and a nice value counts only inside its own
+    session: `nice -n 10` alone left the worker its own half of two cores while the surge ran
+    (it took 0.7 core; gunicorn 1.0). The session's nice is set in /proc/PID/autogroup."""
+    with suppress(OSError):
+        Path(f"/proc/{pid}/autogroup").write_text(str(nice))
+
+
 def worker_pids(master: int) -> list[int]:
     """gunicorn's workers: the master's children (read from /proc, no extra dependency)."""
     found = []
@@ -445,6 +455,8 @@ def run(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915 - the run, ste
         simple = [] if args.fork_jobs else ["--simple"]  # as deploy/systemd/inspector-jobs.service
         jobs_worker = start(stack, [*nice, *flask, "jobs", "worker", *simple], env,
                             tmp / "worker.log")  # fmt: skip
+        if args.jobs_nice:
+            session_nice(jobs_worker.pid, args.jobs_nice)
         wait_until(lambda: requests.get(f"{base}/readyz", timeout=10).ok, 300, "gunicorn")
         tokens = {a: login(base, a) for a in (*REPORTERS, "dispatcher", "unitstaff")}
         size = SIZES[args.photo_size]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request as WerkzeugRequest
 
@@ -148,3 +148,44 @@ def test_form_memory_limit_is_for_fields_not_photos():
     assert len(files[0][3]) == 5000
     fields, files = parsed(Limited, body(part("description", b"x" * 1000)))  # at the limit
     assert fields == [("description", "x" * 1000)]
+
+
+@pytest.mark.parametrize("cls", [InspectorRequest, WerkzeugRequest])
+def test_body_shorter_than_its_length_is_a_disconnect(cls: type):
+    """The phone's connection dropped: CONTENT_LENGTH promises more than arrives (400)."""
+    data = BODIES["fields and two photos"]
+    environ = EnvironBuilder(
+        method="POST", input_stream=io.BytesIO(data[:1000]),
+        content_type=f"multipart/form-data; boundary={B}",
+    ).get_environ()  # fmt: skip
+    environ["CONTENT_LENGTH"] = str(len(data))
+    with pytest.raises(ClientDisconnected):
+        cls(environ).form  # noqa: B018 - parsing is the point
+
+
+@pytest.mark.parametrize("cls", [InspectorRequest, WerkzeugRequest])
+def test_body_over_max_content_length_is_413_before_reading(cls: type):
+    class Limited(cls):
+        max_content_length = 100
+
+    with pytest.raises(RequestEntityTooLarge):
+        parsed(Limited, BODIES["fields and two photos"])
+
+
+def test_body_of_unknown_length_is_read_in_chunks_like_werkzeug():
+    """Chunked transfer (no CONTENT_LENGTH, the server marks the input terminated)."""
+    data = BODIES["fields and two photos"]
+    results = []
+    for cls in (InspectorRequest, WerkzeugRequest):
+        environ = EnvironBuilder(
+            method="POST", input_stream=io.BytesIO(data),
+            content_type=f"multipart/form-data; boundary={B}",
+        ).get_environ()  # fmt: skip
+        del environ["CONTENT_LENGTH"]
+        environ["wsgi.input_terminated"] = True
+        request = cls(environ)
+        results.append(
+            (list(request.form.items(multi=True)), [f.read() for f in request.files.values()])
+        )
+    assert results[0] == results[1]
+    assert results[0][0] == [("lat", "30.123456"), ("lon", "120.5")]
