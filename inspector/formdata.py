@@ -23,13 +23,22 @@ from werkzeug.datastructures import FileStorage, Headers
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
-READ_CHUNK = 1024 * 1024  # bodies of unknown length (chunked): fewer, larger reads
 _CHARSETS = {"ascii", "us-ascii", "utf-8", "iso-8859-1"}  # werkzeug's safe list; else UTF-8
 _MAX_HEADER_COUNT = 16  # a form part has 1-3 headers (RFC 7578)
 
 
+class _Unusual(Exception):
+    """A body the fast parser does not read the way werkzeug does: werkzeug decides."""
+
+
 class InMemoryFormDataParser(FormDataParser):
-    """werkzeug's FormDataParser with the multipart step replaced (see module doc)."""
+    """werkzeug's FormDataParser with the multipart step replaced (see module doc).
+
+    Only well-formed bodies (what browsers, phone HTTP libraries and curl send) are parsed here.
+    Anything else goes to werkzeug's own decoder, so no odd body is read differently than
+    before: a broken body (werkzeug: an empty form), and an empty part whose headers' blank line
+    is followed by the delimiter without its CRLF, as werkzeug's own test client writes them,
+    which `multipart` would read as part of the value."""
 
     def _parse_multipart(
         self,
@@ -41,50 +50,51 @@ class InMemoryFormDataParser(FormDataParser):
         boundary = options.get("boundary", "")
         if not boundary:
             raise ValueError("Missing boundary")
+        # MAX_CONTENT_LENGTH bounds the body: a chunked one through werkzeug's limited stream.
+        body = stream.getvalue() if isinstance(stream, io.BytesIO) else stream.read()
         try:
-            fields, files = self._parts(stream, boundary, content_length)
+            fields, files = self._parts(body, boundary.encode("ascii"))
         except ParserLimitReached as exc:
             raise RequestEntityTooLarge() from exc
-        except (MultipartError, UnicodeError) as exc:
-            raise ValueError(str(exc)) from exc
+        except (MultipartError, UnicodeError, _Unusual):
+            return super()._parse_multipart(io.BytesIO(body), mimetype, len(body), options)
         return stream, self.cls(fields), self.cls(files)
 
     def _parts(
-        self, stream: IO[bytes], boundary: str, content_length: int | None
+        self, body: bytes, boundary: bytes
     ) -> tuple[list[tuple[str, str]], list[tuple[str, FileStorage]]]:
         fields: list[tuple[str, str]] = []
         files: list[tuple[str, FileStorage]] = []
         field_limit = self.max_form_memory_size
+        delimiter = b"--" + boundary
         segment: MultipartSegment | None = None
         chunks: list[bytes] = []
         size = 0
         parser = PushMultipartParser(
-            boundary.encode("ascii"),
-            content_length if content_length is not None else -1,
+            boundary,
+            len(body),
             max_header_count=_MAX_HEADER_COUNT,
             max_segment_count=self.max_form_parts or float("inf"),
         )
         with parser:
-            whole = stream.getvalue() if isinstance(stream, io.BytesIO) else None
-            while not parser.closed:
-                chunk = stream.read(READ_CHUNK) if whole is None else whole
-                whole = b""  # then the end of input
-                for event in parser.parse(chunk):
-                    if isinstance(event, MultipartSegment):
-                        segment, chunks, size = event, [], 0
-                    elif event is not None:
-                        size += len(event)
-                        if segment.filename is None and field_limit and size > field_limit:
-                            raise RequestEntityTooLarge()
-                        chunks.append(event)
-                    elif segment.filename is None:
-                        charset = (segment.charset or "").lower()
-                        text = b"".join(chunks).decode(
-                            charset if charset in _CHARSETS else "utf-8", "replace"
-                        )
-                        fields.append((segment.name or "", text))
-                    else:
-                        files.append((segment.name or "", _file(segment, b"".join(chunks))))
+            for event in (*parser.parse(body), *parser.parse(b"")):
+                if isinstance(event, MultipartSegment):
+                    segment, chunks, size = event, [], 0
+                elif event is not None:
+                    if not chunks and event.startswith(delimiter):
+                        raise _Unusual  # an empty part without the CRLF before the delimiter
+                    size += len(event)
+                    if segment.filename is None and field_limit and size > field_limit:
+                        raise RequestEntityTooLarge()
+                    chunks.append(event)
+                elif segment.filename is None:
+                    charset = (segment.charset or "").lower()
+                    text = b"".join(chunks).decode(
+                        charset if charset in _CHARSETS else "utf-8", "replace"
+                    )
+                    fields.append((segment.name or "", text))
+                else:
+                    files.append((segment.name or "", _file(segment, b"".join(chunks))))
         return fields, files
 
 
