@@ -314,15 +314,22 @@ def unreferenced_shas(shas: set[str]) -> set[str]:
     return shas - found
 
 
-def same_picture(photo: Photo, max_distance: int = 6, limit: int = 20) -> list[Photo]:
+def same_picture(
+    photo: Photo,
+    max_distance: int = 6,
+    limit: int = 20,
+    window: tuple[datetime, datetime] | None = None,
+) -> list[Photo]:
     """Other photo rows showing the same picture: identical bytes (SHA-256), or, once the
     perceptual hash is known (after the first view or `photos derive`), a pHash within
-    `max_distance` bits, which survives re-encoding, resizing and EXIF edits. Newest first; the
-    caller decides which of them belong to another case and flags it."""
+    `max_distance` bits, which survives re-encoding, resizing and EXIF edits. Newest first, at
+    most `limit`, taken into the system within `window` (from, to) when given; the caller
+    decides which of them belong to another case and flags it."""
+    in_window = [Photo.created_at.between(*window)] if window else []
     rows = list(
         db.session.scalars(
             select(Photo)
-            .where(Photo.sha256 == photo.sha256, Photo.id != photo.id)
+            .where(Photo.sha256 == photo.sha256, Photo.id != photo.id, *in_window)
             .order_by(Photo.id.desc())
             .limit(limit)
         )
@@ -330,19 +337,44 @@ def same_picture(photo: Photo, max_distance: int = 6, limit: int = 20) -> list[P
     if photo.phash is None or len(rows) >= limit:
         return rows
     seen = {row.id for row in rows} | {photo.id}
-    near = [
-        row
-        for row in db.session.scalars(near_phash_query(photo.phash, max_distance))
-        if row.id not in seen and hamming(row.phash, photo.phash) <= max_distance
-    ]
-    return sorted(rows + near, key=lambda row: row.id, reverse=True)[:limit]
+    near = _near_ids(photo.phash, max_distance, seen, limit, in_window)
+    if near:
+        rows += db.session.scalars(select(Photo).where(Photo.id.in_(near)))
+    return sorted(rows, key=lambda row: row.id, reverse=True)[:limit]
 
 
-def near_phash_query(phash: str, max_distance: int):  # noqa: ANN201 - a Select
+_BATCH = 500
+
+
+def _near_ids(phash: str, max_distance: int, seen: set[int], limit: int, where: list) -> list[int]:
+    """Ids of the newest `limit` photos within `max_distance` bits, read as (id, phash) pairs in
+    batches, newest first, until enough are found: a picture sent a thousand times (a bench, a
+    common screenshot) and the chance pigeonhole matches (~1 % of all photos) cost a narrow scan,
+    not a thousand ORM rows per new photo."""
+    found: list[int] = []
+    before: int | None = None
+    while len(found) < limit:
+        query = near_phash_query(phash, max_distance, select(Photo.id, Photo.phash)).where(*where)
+        if before is not None:
+            query = query.where(Photo.id < before)
+        batch = db.session.execute(query.order_by(Photo.id.desc()).limit(_BATCH)).all()
+        found += [
+            row.id
+            for row in batch
+            if row.id not in seen and hamming(row.phash, phash) <= max_distance
+        ]
+        if len(batch) < _BATCH:
+            break
+        before = batch[-1].id
+    return found[:limit]
+
+
+def near_phash_query(phash: str, max_distance: int, query=None):  # noqa: ANN001, ANN201 - Selects
     """Candidates sharing one pigeonhole run (plain substr: same on SQLite and PostgreSQL);
-    the caller checks the exact distance."""
+    the caller checks the exact distance. `query`: what to select (whole rows by default)."""
     conditions = [
         func.substr(Photo.phash, start, length) == digits
         for start, length, digits in parts(phash, max_distance)
     ]
-    return select(Photo).where(Photo.phash.is_not(None), or_(*conditions))
+    query = select(Photo) if query is None else query
+    return query.where(Photo.phash.is_not(None), or_(*conditions))

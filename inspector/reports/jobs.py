@@ -19,7 +19,6 @@ from ..errors import ApiError
 from ..extensions import db
 from ..photos.models import Photo
 from ..photos.service import case_of, ensure_derivatives, same_picture
-from ..timeutil import as_utc
 from .models import Report
 
 REUSE_WINDOW = timedelta(days=90)
@@ -74,9 +73,6 @@ def copies(photo: Photo) -> list[tuple[Photo, Any]]:
     """Other photo rows showing the same picture, taken into the system within `REUSE_WINDOW`
     of this one, each with its case (None when it has none). The one test of re-use: the
     dispatcher's warning above and the rewards' `denied_reused_photo` both ask here."""
-    made = as_utc(photo.created_at)
-    return [
-        (other, case_of(other))
-        for other in same_picture(photo)
-        if abs(as_utc(other.created_at) - made) <= REUSE_WINDOW
-    ]
+    made = photo.created_at
+    window = (made - REUSE_WINDOW, made + REUSE_WINDOW)
+    return [(other, case_of(other)) for other in same_picture(photo, window=window)]

@@ -197,3 +197,36 @@ def test_same_picture_by_bytes_then_by_perceptual_hash(demo_app) -> None:
         assert [p.id for p in same_picture(first)] == [other.id, resent.id]
         assert [p.id for p in same_picture(unlike)] == []
         assert [p.id for p in same_picture(first, max_distance=0)] == [resent.id]
+
+
+def test_same_picture_among_many_copies_reads_the_newest_within_the_window(demo_app) -> None:
+    """A picture sent 1,200 times (more than one batch of candidates): the newest 20 within
+    6 bits and inside the window, worked out from the rows as written; chance candidates
+    (one pigeonhole run equal, 64 bits apart otherwise) and copies from before the window
+    are not among them."""
+    from inspector.photos.service import same_picture
+
+    now = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
+    same, one_bit_off, far = "0f0f0f0f0f0f0f0f", "0f0f0f0f0f0f0f0e", "0ff0f0f0f0f0f0f0"
+
+    def row(n: int, phash: str, created: datetime) -> Photo:
+        sha = hashlib.sha256(str(n).encode()).hexdigest()
+        return Photo(sha256=sha, storage_key=f"originals/{sha[:2]}/{sha[2:4]}/{sha}",
+                     mime="image/jpeg", size_bytes=1, width=1, height=1, phash=phash,
+                     created_at=created)  # fmt: skip
+
+    with demo_app.app_context():
+        old = row(0, same, now - timedelta(days=91))
+        db.session.add(old)
+        copies = [row(n, same if n % 2 else one_bit_off, now) for n in range(1, 1201)]
+        chance = [row(n, far, now) for n in range(1201, 1801)]  # newest 600: a batch and more
+        db.session.add_all([*copies, *chance])
+        target = row(9999, same, now)
+        db.session.add(target)
+        db.session.flush()
+        window = (now - timedelta(days=90), now + timedelta(days=90))
+        found = [p.id for p in same_picture(target, window=window)]
+        assert found == sorted((p.id for p in copies), reverse=True)[:20]
+        assert old.id not in [p.id for p in same_picture(target, limit=2000, window=window)]
+        assert old.id in [p.id for p in same_picture(target, limit=2000)]  # no window: kept
+        db.session.rollback()
