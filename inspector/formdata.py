@@ -2,7 +2,7 @@
 
 Why: a photo report carries 3-9 MB of JPEG. werkzeug's pure-Python decoder takes ~10 ms of CPU
 for two 2.8 MB photos and spools every file over 500 KB to a temporary file on disk, read back
-at once by intake: about a quarter of an intake's CPU in gunicorn (bench/README.md, load). The
+at once by intake; an intake costs ~36 ms of CPU in-process (bench/README.md, load). The
 `multipart` push parser finds the boundaries with `bytes.find`: ~1-2 ms for the same body.
 
 Files stay in memory (`io.BytesIO`): MAX_CONTENT_LENGTH bounds a body (nine photos), and intake
@@ -115,7 +115,8 @@ class InspectorRequest(Request):
     def _get_stream_for_parsing(self) -> IO[bytes]:
         """A multipart body of known length is read from the server in one call, then parsed
         in one pass: werkzeug's limited stream copies every chunk twice more (a bytearray, then
-        bytes), ~6 % of gunicorn's CPU in a photo surge. The same checks as that stream: at
+        bytes); reading the body was 12 % of gunicorn's Python samples in a photo surge
+        (bench/README.md). The same checks as that stream: at
         most MAX_CONTENT_LENGTH (413), never past CONTENT_LENGTH, a short body a disconnect."""
         length = self.content_length  # None when chunked
         if (
