@@ -354,7 +354,7 @@ def _near_ids(phash: str, max_distance: int, seen: set[int], limit: int, where: 
     found: list[int] = []
     before: int | None = None
     while len(found) < limit:
-        query = near_phash_query(phash, max_distance, select(Photo.id, Photo.phash)).where(*where)
+        query = near_phash_query(phash, max_distance).where(*where)
         if before is not None:
             query = query.where(Photo.id < before)
         batch = db.session.execute(query.order_by(Photo.id.desc()).limit(_BATCH)).all()
@@ -369,12 +369,11 @@ def _near_ids(phash: str, max_distance: int, seen: set[int], limit: int, where: 
     return found[:limit]
 
 
-def near_phash_query(phash: str, max_distance: int, query=None):  # noqa: ANN001, ANN201 - Selects
-    """Candidates sharing one pigeonhole run (plain substr: same on SQLite and PostgreSQL);
-    the caller checks the exact distance. `query`: what to select (whole rows by default)."""
+def near_phash_query(phash: str, max_distance: int):  # noqa: ANN201 - a Select
+    """(id, phash) of the candidates sharing one pigeonhole run (plain substr: same on SQLite and
+    PostgreSQL); the caller checks the exact distance."""
     conditions = [
         func.substr(Photo.phash, start, length) == digits
         for start, length, digits in parts(phash, max_distance)
     ]
-    query = select(Photo) if query is None else query
-    return query.where(Photo.phash.is_not(None), or_(*conditions))
+    return select(Photo.id, Photo.phash).where(Photo.phash.is_not(None), or_(*conditions))
