@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,8 +15,11 @@ from pathlib import Path
 import pytest
 
 from inspector.access.lockout import LOCKOUT_FAILURES
+from inspector.setup.demo import grid_center
+from tests import photo_samples as samples
 
 from ..live import free_port, post_json, run_together, wait_until_serving
+from .photos_fixtures import COMMUNITY
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -165,3 +169,51 @@ def test_demo_starts_again_after_kill_9_of_the_master(tmp_path):
         time.sleep(0.5)
         if (now := tick_log.read_text()) != last:
             last, since = now, time.monotonic()
+
+
+def test_photo_report_then_a_pipelined_request_on_one_gunicorn_connection(demo_db, tmp_path):
+    """The upload is read off gunicorn's socket by the app itself (formdata.read_body): the photo
+    arrives whole, and a request sent right behind it on the same connection is still answered."""
+    port = free_port()
+    server = subprocess.Popen(
+        [BIN / "gunicorn", "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", "1", "--threads", "2", "wsgi:app"],
+        cwd=ROOT,
+        env=_env(demo_db, tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "gunicorn.log").open("w"),
+    )
+    photo = samples.jpeg(size=(1600, 1200)) + os.urandom(600_000)  # bytes after the end marker
+    lat, lon = grid_center(COMMUNITY + "007")
+    boundary = "pipelinedBoundary42"
+    body = b"".join(
+        [
+            *(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+                for k, v in {"lat": lat, "lon": lon, "category_code": "0101"}.items()
+            ),
+            f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n".encode(),
+            photo,
+            f"\r\n--{boundary}--\r\n".encode(),
+        ]
+    )
+    upload = (
+        f"POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n"
+        f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n"
+    ).encode() + body
+    then = b"GET /api/v1/categories HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}", timeout=120, process=server)
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(upload + then)  # both at once: the second sits behind the first
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+    finally:
+        _stop(server)
+    first, _, second = answer.partition(b"HTTP/1.1 200")
+    assert first.startswith(b"HTTP/1.1 201"), answer[:300]
+    assert b'"code": "0101"' in second or b'"code":"0101"' in second  # the category list
+    stored = [p.read_bytes() for p in (tmp_path / "media").rglob("*") if p.is_file()]
+    assert photo in stored  # the original, byte for byte
