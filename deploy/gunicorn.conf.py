@@ -9,6 +9,12 @@ for the work itself. Intake is CPU-bound (multipart parsing, hashing, EXIF) with
 import multiprocessing
 import os
 
+from inspector.memory import keep_large_blocks
+
+# Photo bodies are megabytes: keep freed buffers for the next request instead of faulting them in
+# again (inspector/memory.py). Set in the master, inherited by every worker it forks.
+keep_large_blocks()
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "gthread"

@@ -74,3 +74,46 @@ def test_list_reports_crashed_temp_files(tmp_path: Path) -> None:
     assert keys == {original_key(SHA), f"originals/{SHA[:2]}/{SHA[2:4]}/.tmp-abc123"}
     assert store.delete_if_older(f"originals/{SHA[:2]}/{SHA[2:4]}/.tmp-abc123", time.time() + 1)
     assert not crashed.exists()
+
+
+def _cached_pages(path: Path) -> tuple[int, int]:
+    """(pages of the file in the page cache, pages in all), by mincore(2)."""
+    import ctypes
+    import mmap
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    size = path.stat().st_size
+    pages = (size + mmap.PAGESIZE - 1) // mmap.PAGESIZE
+    vector = (ctypes.c_ubyte * pages)()
+    with path.open("rb") as handle:
+        mapped = mmap.mmap(handle.fileno(), size, access=mmap.ACCESS_COPY)  # nothing read yet
+        start = ctypes.c_char.from_buffer(mapped)
+        result = libc.mincore(
+            ctypes.c_void_p(ctypes.addressof(start)), ctypes.c_size_t(size), vector
+        )
+        del start
+        mapped.close()
+    assert result == 0, ctypes.get_errno()
+    return sum(b & 1 for b in vector), pages
+
+
+def _on_tmpfs(path: Path) -> bool:
+    mounts = [line.split() for line in Path("/proc/mounts").read_text().splitlines()]
+    best = max((m for m in mounts if str(path).startswith(m[1])), key=lambda m: len(m[1]))
+    return best[2] == "tmpfs"
+
+
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="Linux page cache")
+def test_originals_leave_the_page_cache_and_derivatives_stay(tmp_path: Path) -> None:
+    if _on_tmpfs(tmp_path):
+        pytest.skip("tmpfs keeps its pages: they are the files")
+    store = FileSystemStorage(tmp_path)
+    original = os.urandom(4 * 1024 * 1024)
+    derivative = os.urandom(1024 * 1024)
+    store.put(original_key(hashlib.sha256(original).hexdigest()), original, durable=True)
+    derived = derived_key(hashlib.sha256(derivative).hexdigest(), "display")
+    store.put(derived, derivative, durable=False)
+    kept, pages = _cached_pages(tmp_path / original_key(hashlib.sha256(original).hexdigest()))
+    assert pages == 1024 and kept == 0
+    kept, pages = _cached_pages(tmp_path / derived)
+    assert pages == 256 and kept == 256
