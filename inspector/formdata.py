@@ -172,18 +172,16 @@ def _from_socket(body: Any, sock: Any, length: int) -> bytearray:
     reader = body.reader
     out = bytearray(length)
     view = memoryview(out)
-    pos = 0
-    for owner, counted in ((body, True), (reader.unreader, False)):
-        held = owner.buf.getvalue()
-        take = (
-            min(len(held), length - pos) if counted else min(len(held), length - pos, reader.length)
-        )
-        view[pos : pos + take] = held[:take]
-        pos += take
-        if not counted:
-            reader.length -= take
-        owner.buf = io.BytesIO()
-        owner.buf.write(held[take:])
+    held = body.buf.getvalue()  # read ahead by Body itself: already off the reader's count
+    pos = min(len(held), length)
+    view[:pos] = held[:pos]
+    body.buf = _buffered(held[pos:])
+    held = reader.unreader.buf.getvalue()  # may run past the body, into the next request
+    take = min(len(held), length - pos, reader.length)
+    view[pos : pos + take] = held[:take]
+    reader.unreader.buf = _buffered(held[take:])
+    pos += take
+    reader.length -= take
     while pos < length and reader.length > 0:
         received = sock.recv_into(view[pos:], min(length - pos, reader.length))
         if not received:
@@ -193,3 +191,10 @@ def _from_socket(body: Any, sock: Any, length: int) -> bytearray:
     view.release()
     del out[pos:]
     return out
+
+
+def _buffered(data: bytes) -> io.BytesIO:
+    """A gunicorn read-ahead buffer holding `data`, positioned at its end as gunicorn keeps them."""
+    buffer = io.BytesIO()
+    buffer.write(data)
+    return buffer

@@ -12,6 +12,7 @@ import re
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -103,7 +104,8 @@ def _drop_from_cache(fd: int) -> None:
     kernel cost of a photo surge (13 % of the machine; bench/README.md), while the cache keeps
     what is read (derivatives, the database)."""
     if hasattr(os, "posix_fadvise"):  # Linux; not on macOS
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        with suppress(OSError):  # only advice: the file is on disk already
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
 
 
 class FileSystemStorage:
