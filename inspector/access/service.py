@@ -123,8 +123,9 @@ def actor_for_token(token: str, now: datetime | None = None) -> Actor | None:
     """The caller behind a bearer token, or None when it is unknown, expired, revoked or disabled."""
     now = now or utcnow()
     # Every request asks this: read the few columns an Actor needs, not the ORM rows (the
-    # account's zones load with their polygons), in two statements instead of three.
-    row = db.session.execute(
+    # account's zones load with their polygons), in one statement: a row per zone of the account
+    # (one row with no zone when it has none).
+    rows = db.session.execute(
         select(
             ApiToken.revoked_at,
             ApiToken.expires_at,
@@ -133,18 +134,19 @@ def actor_for_token(token: str, now: datetime | None = None) -> Actor | None:
             Account.unit_id,
             Account.username,
             Account.active,
+            Zone.id.label("zone_id"),
+            Zone.level.label("zone_level"),
         )
         .join(Account, Account.id == ApiToken.account_id)
+        .outerjoin(AccountZone, AccountZone.account_id == Account.id)
+        .outerjoin(Zone, Zone.id == AccountZone.zone_id)
         .where(ApiToken.token_hash == token_digest(token))
-    ).one_or_none()
+    ).all()
+    row = rows[0] if rows else None
     if row is None or row.revoked_at is not None or row.expires_at <= now or not row.active:
         return None
-    zones = db.session.execute(
-        select(Zone.id, Zone.level)
-        .join(AccountZone, AccountZone.zone_id == Zone.id)
-        .where(AccountZone.account_id == row.id)
-    ).all()
-    return _actor(row.id, row.role, row.unit_id, row.username, [(z.id, z.level) for z in zones])
+    zones = [(r.zone_id, r.zone_level) for r in rows if r.zone_id is not None]
+    return _actor(row.id, row.role, row.unit_id, row.username, zones)
 
 
 def actor_of(account: Account) -> Actor:

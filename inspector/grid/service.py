@@ -171,6 +171,13 @@ def location_of_grid(grid_id: int) -> Location:
     return Location(grid_id=grid_id, chain=_chain(grid_cache().get().zones, grid_id))
 
 
+def zone_label(zone_id: int) -> dict[str, str] | None:
+    """A zone's code and name from this process's index, without a database read (answers name
+    the grid of every report they show), or None when the index does not hold the zone."""
+    zone = grid_cache().get().zones.get(zone_id)
+    return {"code": zone["code"], "name": zone["name"]} if zone is not None else None
+
+
 def _chain(zones: dict[int, dict[str, Any]], grid_id: int) -> dict[str, dict[str, Any]]:
     chain: dict[str, dict[str, Any]] = {}
     zone = zones.get(grid_id)

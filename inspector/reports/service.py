@@ -213,6 +213,9 @@ def submit_report(
         category=category,
         description=data.description,
         created_at=now,
+        rating=None,  # set, not left unloaded: the answer reads them without a reload
+        rating_note=None,
+        rated_at=None,
     )
     token = None
     if actor.anonymous:
@@ -324,6 +327,7 @@ def open_case(
         filed_at=filed_at,
         duplicate_of_id=duplicate_of_id,
         recurrence_of_id=recurrence_of_id,
+        reports=[],  # known empty, not read back: record_intake adds its report (the backref)
     )
     db.session.add(case)
     db.session.flush()
