@@ -55,3 +55,24 @@ def test_the_nearest_open_case_wins_among_many(demo_app) -> None:
         db.session.flush()
         assert find_recurrence(rubbish, LAT, LON, 30, 30, utcnow()).id == closed_id
         db.session.rollback()
+
+
+def test_the_geodesic_decides_where_the_planar_order_errs(demo_app) -> None:
+    """The SQL orders candidates by a sphere's degrees; the ellipsoid decides. Worked out by hand
+    at 30.64 N (WGS84: meridional radius M = 6,335,439 m, prime vertical N = 6,383,229 m):
+    0.0001 deg north is M x 0.0001 x pi/180 = 11.086 m, 0.0001158 deg east is
+    N x cos(30.64) x 0.0001158 x pi/180 = 11.101 m. A sphere of 111,320 m per degree says 11.132
+    and 11.091 m: the east case first. The north case is the nearer one."""
+    with demo_app.app_context():
+        rubbish = _category("0301")
+        east = factories.make_case(
+            status="filed", category_id=rubbish, lat=LAT, lon=LON + 0.0001158
+        )
+        north = factories.make_case(status="filed", category_id=rubbish, lat=LAT + 0.0001, lon=LON)
+        db.session.flush()
+        assert find_duplicate(rubbish, LAT, LON, 30, exclude_id=None).id == north.id
+        assert find_duplicate(rubbish, LAT, LON, 11.09, exclude_id=None).id == north.id
+        assert find_duplicate(rubbish, LAT, LON, 30, exclude_id=north.id).id == east.id
+        # 11.09 m holds the north case only, though the sphere puts the east one inside it.
+        assert find_duplicate(rubbish, LAT, LON, 11.095, exclude_id=north.id) is None
+        db.session.rollback()
