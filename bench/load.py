@@ -61,6 +61,7 @@ sys.path.insert(0, str(ROOT))
 from PIL import Image, ImageFilter  # noqa: E402
 
 from bench.cpu_meter import CpuMeter, PostgresBackends  # noqa: E402
+from inspector.memory import keep_large_blocks  # noqa: E402
 from inspector.setup.demo import zone_features  # noqa: E402
 from inspector.setup.demo_data import DEMO_PASSWORD  # noqa: E402
 from tests.photo_samples import exif_bytes  # noqa: E402
@@ -279,6 +280,9 @@ def city_spots() -> tuple[list[tuple], list[tuple]]:
 
 
 def client_main(index: int, cfg: dict, out) -> None:  # noqa: ANN001, C901 - one loop, read top down
+    # A phone's CPU is not the server's: each 3-9 MB body built here reuses the last one's
+    # memory instead of faulting fresh pages in (inspector/memory.py), as gunicorn does.
+    keep_large_blocks()
     rng = random.Random(1000 + index)
     session = requests.Session()
     base = cfg["base_url"]
