@@ -37,7 +37,7 @@ from ..photos.service import (
 )
 from ..points.service import point_at
 from ..workflow.models import Case
-from ..workflow.nearby import Near, find_duplicate, find_recurrence
+from ..workflow.nearby import Near, find_nearby
 from ..workflow.numbers import next_case_number
 from ..workflow.timeline import append_event
 from .models import Report
@@ -346,7 +346,7 @@ def _nearby_warnings(
     radius = cfg["DUPLICATE_RADIUS_M"]
     category_id = category.id if category is not None else None
     warnings, links = [], {}
-    duplicate = find_duplicate(category_id, lat, lon, radius, exclude_id=None)
+    duplicate, recurrence = find_nearby(category_id, lat, lon, radius, cfg["RECURRENCE_DAYS"], now)
     if duplicate is not None:
         links["duplicate_of_id"] = duplicate.id
         warnings.append(
@@ -356,7 +356,6 @@ def _nearby_warnings(
                 duplicate,
             )
         )
-    recurrence = find_recurrence(category_id, lat, lon, radius, cfg["RECURRENCE_DAYS"], now)
     if recurrence is not None:
         links["recurrence_of_id"] = recurrence.id
         warnings.append(

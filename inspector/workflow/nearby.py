@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from geopy.distance import geodesic
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 
 from ..extensions import db
 from .models import Case
@@ -50,22 +50,44 @@ def _columns():  # noqa: ANN202 - the columns every search reads
     return select(Case.id, Case.number, Case.lat, Case.lon)
 
 
-def _closest(query, lat: float, lon: float, radius_m: float) -> Near | None:  # noqa: ANN001
-    """The nearest case of `query` (a select of `_columns`) within the radius: a planar order
-    and LIMIT in SQL, then the geodesic for the candidates that can still be nearest (~70 µs
-    each, and rows come in planar order, so usually one)."""
+def _candidates(query, lat: float, lon: float):  # noqa: ANN001, ANN202 - Selects
+    """The few rows of `query` (a select of `_columns`) nearest by a planar distance."""
     scale = math.cos(math.radians(lat)) ** 2
     planar = (Case.lat - lat) * (Case.lat - lat) + (Case.lon - lon) * (Case.lon - lon) * scale
-    rows = db.session.execute(query.order_by(planar, Case.id).limit(CANDIDATES)).all()
+    return query.order_by(planar, Case.id).limit(CANDIDATES)
+
+
+def _nearest(rows: list, lat: float, lon: float, radius_m: float) -> Near | None:
+    """The nearest of the candidate rows within the radius, by the geodesic (~70 µs each in pure
+    Python): taken in planar order, only those that can still be nearest get it, usually one."""
+    scale = math.cos(math.radians(lat))
+    flat = [(_M_PER_DEG_LAT * math.hypot(r.lat - lat, (r.lon - lon) * scale), r) for r in rows]
     best: tuple[float, int, str] | None = None
-    for row in rows:
-        flat = _M_PER_DEG_LAT * math.hypot(row.lat - lat, (row.lon - lon) * math.sqrt(scale))
-        if flat > _PLANAR_SLACK * (best[0] if best else radius_m) + 1.0:
+    for distance, row in sorted(flat, key=lambda pair: (pair[0], pair[1].id)):
+        if distance > _PLANAR_SLACK * (best[0] if best else radius_m) + 1.0:
             break  # this one and every later row are too far
         scored = (geodesic((lat, lon), (row.lat, row.lon)).meters, row.id, row.number)
         if scored[0] <= radius_m and (best is None or scored < best):
             best = scored
     return Near(*best[1:]) if best else None
+
+
+def _duplicates(category_id: int, lat: float, lon: float, radius_m: float, exclude_id: int | None):  # noqa: ANN202, E501
+    query = _columns().where(
+        Case.category_id == category_id, Case.status.in_(OPEN), *_around(lat, lon, radius_m)
+    )
+    return query if exclude_id is None else query.where(Case.id != exclude_id)
+
+
+def _recurrences(
+    category_id: int, lat: float, lon: float, radius_m: float, days: int, now: datetime
+):  # noqa: ANN202, E501
+    return _columns().where(
+        Case.category_id == category_id,
+        Case.status == "closed",
+        Case.closed_at >= now - timedelta(days=days),
+        *_around(lat, lon, radius_m),
+    )
 
 
 def find_duplicate(
@@ -77,12 +99,8 @@ def find_duplicate(
     open cases of the category in a band as tall as the radius; closed history never enters."""
     if category_id is None:
         return None
-    query = _columns().where(
-        Case.category_id == category_id, Case.status.in_(OPEN), *_around(lat, lon, radius_m)
-    )
-    if exclude_id is not None:
-        query = query.where(Case.id != exclude_id)
-    return _closest(query, lat, lon, radius_m)
+    query = _candidates(_duplicates(category_id, lat, lon, radius_m, exclude_id), lat, lon)
+    return _nearest(db.session.execute(query).all(), lat, lon, radius_m)
 
 
 def find_recurrence(
@@ -91,10 +109,27 @@ def find_recurrence(
     """A case of the same category closed at this spot within the last `days` days (死灰复燃)."""
     if category_id is None:
         return None
-    query = _columns().where(
-        Case.category_id == category_id,
-        Case.status == "closed",
-        Case.closed_at >= now - timedelta(days=days),
-        *_around(lat, lon, radius_m),
+    query = _candidates(_recurrences(category_id, lat, lon, radius_m, days, now), lat, lon)
+    return _nearest(db.session.execute(query).all(), lat, lon, radius_m)
+
+
+def find_nearby(
+    category_id: int | None, lat: float, lon: float, radius_m: float, days: int, now: datetime
+) -> tuple[Near | None, Near | None]:
+    """(find_duplicate, find_recurrence) of a new report, in one statement: a round trip less on
+    every intake."""
+    if category_id is None:
+        return None, None
+    searches = (
+        _duplicates(category_id, lat, lon, radius_m, None),
+        _recurrences(category_id, lat, lon, radius_m, days, now),
     )
-    return _closest(query, lat, lon, radius_m)
+    parts = [
+        select(_candidates(q, lat, lon).add_columns(literal(kind).label("kind")).subquery())
+        for kind, q in enumerate(searches)
+    ]
+    rows = db.session.execute(union_all(*parts)).all()
+    return (
+        _nearest([r for r in rows if r.kind == 0], lat, lon, radius_m),
+        _nearest([r for r in rows if r.kind == 1], lat, lon, radius_m),
+    )

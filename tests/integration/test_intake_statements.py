@@ -1,6 +1,7 @@
 """What one photo report costs the database: each statement is a round trip and a parse on
 every intake of a surge (bench/README.md). The caller's token and zones come in one statement,
-and the answer is rendered from what intake wrote, without reading the report or its grid back."""
+so do both nearby searches, and the answer is rendered from what intake wrote, without reading
+the report or its grid back."""
 
 from __future__ import annotations
 
@@ -51,3 +52,5 @@ def test_photo_report_statements(demo_app, demo_client):
     after = statements[written + 1 :]
     assert not [s for s in after if s.startswith("select") and " from report" in s]
     assert not [s for s in statements if s.startswith("select") and " from zone" in s]
+    # The duplicate and recurrence searches: one statement for both.
+    assert len([s for s in statements if s.startswith("select") and '"case".lat' in s]) == 1

@@ -14,7 +14,12 @@ from inspector.categories.models import Category
 from inspector.extensions import db
 from inspector.timeutil import utcnow
 from inspector.workflow.models import Case
-from inspector.workflow.nearby import CANDIDATES, find_duplicate, find_recurrence
+from inspector.workflow.nearby import (
+    CANDIDATES,
+    find_duplicate,
+    find_nearby,
+    find_recurrence,
+)
 
 from .. import factories
 
@@ -54,6 +59,13 @@ def test_the_nearest_open_case_wins_among_many(demo_app) -> None:
         db.session.get(Case, closed_id).closed_at = utcnow()
         db.session.flush()
         assert find_recurrence(rubbish, LAT, LON, 30, 30, utcnow()).id == closed_id
+        # Intake asks both in one statement: the same two answers.
+        both = find_nearby(rubbish, LAT, LON, 30, 30, utcnow())
+        assert (both[0].id, both[1].id) == (nearest.id, closed_id)
+        duplicate, recurrence = find_nearby(rubbish, LAT, LON, 1, 30, utcnow())
+        assert duplicate is None and recurrence.id == closed_id  # closed at the spot itself
+        assert find_nearby(stalls, LAT, LON, 30, 30, utcnow())[1] is None  # none closed
+        assert find_nearby(None, LAT, LON, 30, 30, utcnow()) == (None, None)
         db.session.rollback()
 
 
