@@ -21,8 +21,9 @@ _PLANAR_SLACK = 1.02
 
 
 def _around(lat: float, lon: float, radius_m: float):
-    """A box around the circle. Padded: a sphere's degree is longer than the ellipsoid's
-    latitude degree (110,574-111,694 m), so an unpadded box cut off the circle's rim."""
+    """A box around the circle. Padded: below ~70 degrees of latitude (all of China) the
+    sphere's 111,320 m degree is longer than the ellipsoid's latitude degree (110,574 m at the
+    equator, 111,694 m at the poles), so an unpadded box cut off the circle's rim."""
     radius_m = radius_m * _PLANAR_SLACK
     dlat = radius_m / _M_PER_DEG_LAT
     dlon = radius_m / (_M_PER_DEG_LAT * max(math.cos(math.radians(lat)), 0.01))
