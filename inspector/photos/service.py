@@ -319,16 +319,19 @@ def same_picture(
     max_distance: int = 6,
     limit: int = 20,
     window: tuple[datetime, datetime] | None = None,
+    options: Sequence[Any] = (),
 ) -> list[Photo]:
     """Other photo rows showing the same picture: identical bytes (SHA-256), or, once the
     perceptual hash is known (after the first view or `photos derive`), a pHash within
     `max_distance` bits, which survives re-encoding, resizing and EXIF edits. Newest first, at
     most `limit`, taken into the system within `window` (from, to) when given; the caller
-    decides which of them belong to another case and flags it."""
+    decides which of them belong to another case and flags it. `options`: the caller's loader
+    options for the rows (their cases, which this layer does not know)."""
     in_window = [Photo.created_at.between(*window)] if window else []
     rows = list(
         db.session.scalars(
             select(Photo)
+            .options(*options)
             .where(Photo.sha256 == photo.sha256, Photo.id != photo.id, *in_window)
             .order_by(Photo.id.desc())
             .limit(limit)
@@ -339,7 +342,7 @@ def same_picture(
     seen = {row.id for row in rows} | {photo.id}
     near = _near_ids(photo.phash, max_distance, seen, limit, in_window)
     if near:
-        rows += db.session.scalars(select(Photo).where(Photo.id.in_(near)))
+        rows += db.session.scalars(select(Photo).options(*options).where(Photo.id.in_(near)))
     return sorted(rows, key=lambda row: row.id, reverse=True)[:limit]
 
 

@@ -123,3 +123,31 @@ def test_rq_worker_on_redis(app_factory) -> None:
         assert _reused(client, first["case"]["id"]) == []
     finally:
         jobs.delete(delete_jobs=True)
+
+
+def test_copies_load_their_cases_in_a_few_statements(demo_app, demo_client) -> None:
+    """A picture sent again and again: each new photo's copies come with their cases in a fixed
+    number of statements, not two lazy loads per copy (the job worker's cost in a surge)."""
+    from sqlalchemy import event
+
+    from inspector.reports.jobs import copies
+
+    sent = [_post(demo_client, f"{n:03d}", SCENE) for n in (1, 7, 13, 19, 25, 2)]
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:  # noqa: ANN001, ARG001
+        statements.append(statement)
+
+    with demo_app.app_context():
+        engine = db.engine
+        photo = db.session.get(Photo, sent[-1]["photos"][0]["id"])
+        photo.created_at  # noqa: B018 - loaded before counting
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            found = copies(photo)
+            cases = {other.id: case.id for other, case in found}
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+    expected = {s["photos"][0]["id"]: s["case"]["id"] for s in sent[:-1]}
+    assert cases == expected  # every earlier copy, each with its own case
+    assert len(statements) <= 6, statements
