@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from geopy.distance import geodesic
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import Select, literal, select, union_all
 
 from ..extensions import db
 from .models import Case
@@ -51,7 +51,7 @@ def _columns():  # noqa: ANN202 - the columns every search reads
     return select(Case.id, Case.number, Case.lat, Case.lon)
 
 
-def _candidates(query, lat: float, lon: float):  # noqa: ANN001, ANN202 - Selects
+def _candidates(query: Select, lat: float, lon: float) -> Select:
     """The few rows of `query` (a select of `_columns`) nearest by a planar distance."""
     scale = math.cos(math.radians(lat)) ** 2
     planar = (Case.lat - lat) * (Case.lat - lat) + (Case.lon - lon) * (Case.lon - lon) * scale
@@ -73,7 +73,9 @@ def _nearest(rows: list, lat: float, lon: float, radius_m: float) -> Near | None
     return Near(*best[1:]) if best else None
 
 
-def _duplicates(category_id: int, lat: float, lon: float, radius_m: float, exclude_id: int | None):  # noqa: ANN202, E501
+def _duplicates(
+    category_id: int, lat: float, lon: float, radius_m: float, exclude_id: int | None
+) -> Select:
     query = _columns().where(
         Case.category_id == category_id, Case.status.in_(OPEN), *_around(lat, lon, radius_m)
     )
@@ -82,7 +84,7 @@ def _duplicates(category_id: int, lat: float, lon: float, radius_m: float, exclu
 
 def _recurrences(
     category_id: int, lat: float, lon: float, radius_m: float, days: int, now: datetime
-):  # noqa: ANN202, E501
+) -> Select:
     return _columns().where(
         Case.category_id == category_id,
         Case.status == "closed",
