@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import String, event, select
+from sqlalchemy import String, bindparam, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .extensions import db
@@ -28,9 +28,12 @@ class Revision(db.Model):
     value: Mapped[int] = mapped_column(default=0)
 
 
+_VALUE = select(Revision.value).where(Revision.name == bindparam("name"))  # built once: hot
+
+
 def read_revision(conn: Any, name: str) -> int:
     """The counter's value (0 before its first move); `conn` is a Session or a Connection."""
-    value = conn.execute(select(Revision.value).where(Revision.name == name)).scalar_one_or_none()
+    value = conn.execute(_VALUE, {"name": name}).scalar_one_or_none()
     return int(value or 0)
 
 

@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..errors import ApiError, conflict, invalid, not_found
 from ..extensions import db
@@ -119,29 +119,34 @@ def issue_token(
     return token, row
 
 
+# Built once (every request runs it): a statement built per call costs SQLAlchemy as much Python
+# again as its execution, deriving the new statement's cache key; a kept one has it.
+_TOKEN_ROWS = (
+    select(
+        ApiToken.revoked_at,
+        ApiToken.expires_at,
+        Account.id,
+        Account.role,
+        Account.unit_id,
+        Account.username,
+        Account.active,
+        Zone.id.label("zone_id"),
+        Zone.level.label("zone_level"),
+    )
+    .join(Account, Account.id == ApiToken.account_id)
+    .outerjoin(AccountZone, AccountZone.account_id == Account.id)
+    .outerjoin(Zone, Zone.id == AccountZone.zone_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
 def actor_for_token(token: str, now: datetime | None = None) -> Actor | None:
     """The caller behind a bearer token, or None when it is unknown, expired, revoked or disabled."""
     now = now or utcnow()
     # Every request asks this: read the few columns an Actor needs, not the ORM rows (the
     # account's zones load with their polygons), in one statement: a row per zone of the account
     # (one row with no zone when it has none).
-    rows = db.session.execute(
-        select(
-            ApiToken.revoked_at,
-            ApiToken.expires_at,
-            Account.id,
-            Account.role,
-            Account.unit_id,
-            Account.username,
-            Account.active,
-            Zone.id.label("zone_id"),
-            Zone.level.label("zone_level"),
-        )
-        .join(Account, Account.id == ApiToken.account_id)
-        .outerjoin(AccountZone, AccountZone.account_id == Account.id)
-        .outerjoin(Zone, Zone.id == AccountZone.zone_id)
-        .where(ApiToken.token_hash == token_digest(token))
-    ).all()
+    rows = db.session.execute(_TOKEN_ROWS, {"token_hash": token_digest(token)}).all()
     row = rows[0] if rows else None
     if row is None or row.revoked_at is not None or row.expires_at <= now or not row.active:
         return None

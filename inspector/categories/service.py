@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..errors import invalid
 from ..extensions import db
 from ..org.service import unit_by_code
 from .models import FAMILIES, TIME_UNITS, Category
+
+# Built once: every intake looks its category up (a statement built per call costs SQLAlchemy as
+# much Python again as running it, deriving the new statement's cache key).
+_BY_CODE = select(Category).where(Category.code == bindparam("code"))
 
 
 def upsert_category(
@@ -38,7 +42,7 @@ def upsert_category(
             field="time_limit",
         )
     owner = unit_by_code(default_unit_code, "default_unit_code") if default_unit_code else None
-    cat = db.session.scalar(select(Category).where(Category.code == code))
+    cat = db.session.scalar(_BY_CODE, {"code": code})
     if cat is None:
         cat = Category(code=code)
         db.session.add(cat)
@@ -55,7 +59,7 @@ def upsert_category(
 
 
 def category_by_code(code: str, field: str = "category_code") -> Category:
-    cat = db.session.scalar(select(Category).where(Category.code == code))
+    cat = db.session.scalar(_BY_CODE, {"code": code})
     if cat is None or not cat.active:
         raise invalid(f"类别 {code} 不存在 / Unknown category {code}", field=field)
     return cat

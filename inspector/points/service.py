@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import shapely
-from sqlalchemy import select
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import bindparam, select
 
 from ..errors import ApiError, invalid, not_found
 from ..extensions import db
@@ -96,18 +98,27 @@ def point_by_code(code: str) -> EvaluationPoint:
     return point
 
 
+# Built once: every intake and every dispatch asks it.
+_HOLDING = select(EvaluationPoint).where(
+    EvaluationPoint.min_lon <= bindparam("lon"),
+    EvaluationPoint.max_lon >= bindparam("lon"),
+    EvaluationPoint.min_lat <= bindparam("lat"),
+    EvaluationPoint.max_lat >= bindparam("lat"),
+)
+
+
+@lru_cache(maxsize=1024)
+def _shape(geojson: str) -> BaseGeometry:
+    """A point's polygon, parsed once per process for each text it has had (a changed polygon is
+    another text)."""
+    return from_geojson_text(geojson)
+
+
 def point_at(lat: float, lon: float) -> EvaluationPoint | None:
     """The smallest evaluation point containing the place (bbox pre-filter in SQL)."""
-    candidates = db.session.scalars(
-        select(EvaluationPoint).where(
-            EvaluationPoint.min_lon <= lon,
-            EvaluationPoint.max_lon >= lon,
-            EvaluationPoint.min_lat <= lat,
-            EvaluationPoint.max_lat >= lat,
-        )
-    ).all()
+    candidates = db.session.scalars(_HOLDING, {"lat": lat, "lon": lon}).all()
     here = shapely.Point(lon, lat)
-    inside = [(from_geojson_text(p.geometry), p) for p in candidates]
+    inside = [(_shape(p.geometry), p) for p in candidates]
     inside = [(g.area, p.id, p) for g, p in inside if g.intersects(here)]
     return min(inside)[2] if inside else None
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.datastructures import FileStorage
 
 from ..access.actor import Actor
@@ -83,8 +83,11 @@ def tracking_token(client_id: str | None, retry_secret: str | None) -> str:
     return secrets.token_hex(16)
 
 
+_BY_CLIENT_ID = select(Report).where(Report.client_id == bindparam("client_id"))  # every intake
+
+
 def report_by_client_id(client_id: str) -> Report | None:
-    return db.session.scalar(select(Report).where(Report.client_id == client_id))
+    return db.session.scalar(_BY_CLIENT_ID, {"client_id": client_id})
 
 
 def report_by_token(token: str) -> Report | None:

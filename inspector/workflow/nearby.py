@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from geopy.distance import geodesic
-from sqlalchemy import Select, literal, select, union_all
+from sqlalchemy import ColumnElement, Float, Select, bindparam, literal, select, union_all
 
 from ..extensions import db
 from .models import Case
@@ -20,17 +20,23 @@ _M_PER_DEG_LAT = 111_320.0
 _PLANAR_SLACK = 1.02
 
 
-def _around(lat: float, lon: float, radius_m: float):
-    """A box around the circle. Padded: below ~70 degrees of latitude (all of China) the
-    sphere's 111,320 m degree is longer than the ellipsoid's latitude degree (110,574 m at the
-    equator, 111,694 m at the poles), so an unpadded box cut off the circle's rim."""
+def _box(lat: float, lon: float, radius_m: float) -> dict[str, float]:
+    """A box around the circle, as the statements' parameters. Padded: below ~70 degrees of
+    latitude (all of China) the sphere's 111,320 m degree is longer than the ellipsoid's latitude
+    degree (110,574 m at the equator, 111,694 m at the poles), so an unpadded box cut off the
+    circle's rim."""
     radius_m = radius_m * _PLANAR_SLACK
     dlat = radius_m / _M_PER_DEG_LAT
     dlon = radius_m / (_M_PER_DEG_LAT * max(math.cos(math.radians(lat)), 0.01))
-    return (
-        Case.lat.between(lat - dlat, lat + dlat),
-        Case.lon.between(lon - dlon, lon + dlon),
-    )
+    return {
+        "lat": lat,
+        "lon": lon,
+        "scale": math.cos(math.radians(lat)) ** 2,
+        "south": lat - dlat,
+        "north": lat + dlat,
+        "west": lon - dlon,
+        "east": lon + dlon,
+    }
 
 
 # Candidates read per search: the nearest few by a planar distance in SQL are enough for the
@@ -47,15 +53,36 @@ class Near:
     number: str
 
 
-def _columns():  # noqa: ANN202 - the columns every search reads
-    return select(Case.id, Case.number, Case.lat, Case.lon)
+def _search(*where: ColumnElement[bool]) -> Select:
+    """The few cases matching `where` in the box (`_box`'s parameters), nearest first by a
+    planar distance."""
+    lat, lon = bindparam("lat", type_=Float), bindparam("lon", type_=Float)
+    planar = (Case.lat - lat) * (Case.lat - lat) + (Case.lon - lon) * (Case.lon - lon) * bindparam(
+        "scale", type_=Float
+    )
+    return (
+        select(Case.id, Case.number, Case.lat, Case.lon)
+        .where(
+            Case.category_id == bindparam("category_id"),
+            *where,
+            Case.lat.between(bindparam("south"), bindparam("north")),
+            Case.lon.between(bindparam("west"), bindparam("east")),
+        )
+        .order_by(planar, Case.id)
+        .limit(CANDIDATES)
+    )
 
 
-def _candidates(query: Select, lat: float, lon: float) -> Select:
-    """The few rows of `query` (a select of `_columns`) nearest by a planar distance."""
-    scale = math.cos(math.radians(lat)) ** 2
-    planar = (Case.lat - lat) * (Case.lat - lat) + (Case.lon - lon) * (Case.lon - lon) * scale
-    return query.order_by(planar, Case.id).limit(CANDIDATES)
+# Built once: every intake runs them, and a statement built per call cost as much Python as its
+# execution (SQLAlchemy derives each new statement's cache key; a kept one has it).
+_DUPLICATES = _search(Case.status.in_(OPEN), Case.id != bindparam("exclude_id"))
+_RECURRENCES = _search(Case.status == "closed", Case.closed_at >= bindparam("since"))
+_NEARBY = union_all(
+    *(
+        select(q.add_columns(literal(kind).label("kind")).subquery())
+        for kind, q in enumerate((_DUPLICATES, _RECURRENCES))
+    )
+)
 
 
 def _nearest(rows: list, lat: float, lon: float, radius_m: float) -> Near | None:
@@ -73,26 +100,6 @@ def _nearest(rows: list, lat: float, lon: float, radius_m: float) -> Near | None
     return Near(*best[1:]) if best else None
 
 
-def _duplicates(
-    category_id: int, lat: float, lon: float, radius_m: float, exclude_id: int | None
-) -> Select:
-    query = _columns().where(
-        Case.category_id == category_id, Case.status.in_(OPEN), *_around(lat, lon, radius_m)
-    )
-    return query if exclude_id is None else query.where(Case.id != exclude_id)
-
-
-def _recurrences(
-    category_id: int, lat: float, lon: float, radius_m: float, days: int, now: datetime
-) -> Select:
-    return _columns().where(
-        Case.category_id == category_id,
-        Case.status == "closed",
-        Case.closed_at >= now - timedelta(days=days),
-        *_around(lat, lon, radius_m),
-    )
-
-
 def find_duplicate(
     category_id: int | None, lat: float, lon: float, radius_m: float, exclude_id: int | None
 ) -> Near | None:
@@ -102,8 +109,8 @@ def find_duplicate(
     open cases of the category in a band as tall as the radius; closed history never enters."""
     if category_id is None:
         return None
-    query = _candidates(_duplicates(category_id, lat, lon, radius_m, exclude_id), lat, lon)
-    return _nearest(db.session.execute(query).all(), lat, lon, radius_m)
+    params = {**_box(lat, lon, radius_m), "category_id": category_id, "exclude_id": exclude_id or 0}
+    return _nearest(db.session.execute(_DUPLICATES, params).all(), lat, lon, radius_m)
 
 
 def find_recurrence(
@@ -112,8 +119,9 @@ def find_recurrence(
     """A case of the same category closed at this spot within the last `days` days (死灰复燃)."""
     if category_id is None:
         return None
-    query = _candidates(_recurrences(category_id, lat, lon, radius_m, days, now), lat, lon)
-    return _nearest(db.session.execute(query).all(), lat, lon, radius_m)
+    since = now - timedelta(days=days)
+    params = {**_box(lat, lon, radius_m), "category_id": category_id, "since": since}
+    return _nearest(db.session.execute(_RECURRENCES, params).all(), lat, lon, radius_m)
 
 
 def find_nearby(
@@ -123,15 +131,13 @@ def find_nearby(
     every intake."""
     if category_id is None:
         return None, None
-    searches = (
-        _duplicates(category_id, lat, lon, radius_m, None),
-        _recurrences(category_id, lat, lon, radius_m, days, now),
-    )
-    parts = [
-        select(_candidates(q, lat, lon).add_columns(literal(kind).label("kind")).subquery())
-        for kind, q in enumerate(searches)
-    ]
-    rows = db.session.execute(union_all(*parts)).all()
+    params = {
+        **_box(lat, lon, radius_m),
+        "category_id": category_id,
+        "exclude_id": 0,  # no case is excluded: ids start at 1
+        "since": now - timedelta(days=days),
+    }
+    rows = db.session.execute(_NEARBY, params).all()
     return (
         _nearest([r for r in rows if r.kind == 0], lat, lon, radius_m),
         _nearest([r for r in rows if r.kind == 1], lat, lon, radius_m),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Insert, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -35,12 +35,18 @@ def next_case_number(now: datetime) -> str:
     return number
 
 
-def _advance(connection: Connection, day: str) -> int:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    stmt = (
+def _upsert(dialect) -> Insert:  # noqa: ANN001 - postgresql or sqlite
+    return (
         dialect.insert(CaseCounter)
-        .values(day=day, last=1)
+        .values(day=bindparam("day"), last=1)
         .on_conflict_do_update(index_elements=["day"], set_={"last": CaseCounter.last + 1})
         .returning(CaseCounter.last)
     )
-    return connection.execute(stmt).scalar_one()
+
+
+_UPSERT = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}  # built once: every intake
+
+
+def _advance(connection: Connection, day: str) -> int:
+    stmt = _UPSERT["postgresql" if connection.dialect.name == "postgresql" else "sqlite"]
+    return connection.execute(stmt, {"day": day}).scalar_one()
