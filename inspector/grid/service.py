@@ -178,6 +178,17 @@ def zone_label(zone_id: int) -> dict[str, str] | None:
     return {"code": zone["code"], "name": zone["name"]} if zone is not None else None
 
 
+def grid_label_of(row: Any) -> dict[str, str] | None:  # noqa: ANN401 - a Report or a Case
+    """The code and name of the grid a report or case lies in: from the index, and from the
+    row's own `grid` (a read of the zone with its polygon) only when the index lacks it (yet)."""
+    if row.grid_id is None:
+        return None
+    label = zone_label(row.grid_id)
+    if label is None and row.grid is not None:
+        label = {"code": row.grid.code, "name": row.grid.name}
+    return label
+
+
 def _chain(zones: dict[int, dict[str, Any]], grid_id: int) -> dict[str, dict[str, Any]]:
     chain: dict[str, dict[str, Any]] = {}
     zone = zones.get(grid_id)

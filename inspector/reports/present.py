@@ -7,7 +7,7 @@ from typing import Any
 from ..access.actor import Actor
 from ..access.facts import case_facts, is_reporter
 from ..access.policy import can_see_original, can_see_phone, is_public
-from ..grid.service import zone_label
+from ..grid.service import grid_label_of
 from ..timeutil import iso_local
 from ..workflow.models import SOURCES
 from ..workflow.present import shown_photos, shown_position
@@ -46,7 +46,7 @@ def report_json(
         "accuracy_m": report.accuracy_m,
         "category_code": report.category.code if report.category else None,
         "description": report.description,
-        "grid": _grid(report),
+        "grid": grid_label_of(report),
         "created_at": iso_local(report.created_at),
         "photos": shown_photos(report.photos, original, public),
         "warnings": _warnings(report, public),
@@ -64,15 +64,6 @@ def report_json(
     else:
         body["case"] = None
     return body
-
-
-def _grid(report: Report) -> dict[str, str] | None:
-    if report.grid_id is None:
-        return None
-    label = zone_label(report.grid_id)
-    if label is None and report.grid is not None:  # not in this process's index (yet)
-        label = {"code": report.grid.code, "name": report.grid.name}
-    return label
 
 
 def _open311_contact(report: Report) -> dict[str, str | None]:

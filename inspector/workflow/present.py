@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from sqlalchemy import select
 
 from ..access.actor import Actor
 from ..access.facts import case_facts, is_reporter
+from ..access.models import Account
 from ..access.policy import can_see_original, is_public
 from ..access.privacy import public_position
 from ..access.roles import PUBLIC_ROLES, ROLE_NAMES_ZH
+from ..extensions import db
 from ..grid.coords import from_wgs84
+from ..grid.service import grid_label_of
 from ..photos.service import photo_json
 from ..timeutil import iso_local
 from .models import SOURCES, Case, CaseEvent
@@ -58,7 +64,11 @@ def shown_photos(photos, original: bool, public: bool) -> list[dict]:  # noqa: A
 
 
 def event_json(
-    event: CaseEvent, actor: Actor, original: bool, own_reports: frozenset[int] = frozenset()
+    event: CaseEvent,
+    actor: Actor,
+    original: bool,
+    own_reports: frozenset[int] = frozenset(),
+    names: Mapping[int, str] | None = None,
 ) -> dict[str, Any]:
     """One timeline step. A public caller sees his own report's step, the staff's steps and
     their photos, but not another reporter's description or photos (after a merge the case
@@ -75,8 +85,12 @@ def event_json(
         "role": event.actor_role,
         "role_name": ROLE_NAMES_ZH.get(event.actor_role or "", "系统"),
     }
-    if not _public(actor) and event.actor is not None and event.actor_role not in PUBLIC_ROLES:
-        who["name"] = event.actor.display_name or event.actor.username
+    if not public and event.actor_id is not None and event.actor_role not in PUBLIC_ROLES:
+        name = (names or {}).get(event.actor_id)
+        if name is None and event.actor is not None:
+            name = event.actor.display_name or event.actor.username
+        if name is not None:
+            who["name"] = name
     data = in_view(event.data or {}, EVENT_DATA_VIEWS, actor)
     return {
         "seq": event.seq,
@@ -90,6 +104,19 @@ def event_json(
         "data": data,
         "photos": shown_photos(photos, original, public),
     }
+
+
+def actor_names(events: Iterable[CaseEvent]) -> dict[int, str]:
+    """The names a timeline shows for who acted, by account id, in one read: `event.actor` loaded
+    each account by itself, and with it the account's zones and their polygons (Account.zones
+    is a selectin relationship), which made up most of an action's answer."""
+    ids = {e.actor_id for e in events if e.actor_id is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Account.id, Account.display_name, Account.username).where(Account.id.in_(ids))
+    )
+    return {r.id: r.display_name or r.username for r in rows}
 
 
 def own_report_ids(case: Case, actor: Actor, token: str | None) -> frozenset[int]:
@@ -125,6 +152,7 @@ def case_json(
     public = _public(actor)
     own = own_report_ids(case, actor, token) if public else frozenset()
     description = case.description
+    grid = grid_label_of(case)  # from the grid index: case.grid loads the zone's polygon
     if public:
         mine = [r for r in case.reports if r.id in own]
         description = mine[0].description if mine else None
@@ -140,8 +168,8 @@ def case_json(
         "category_name": case.category.name if case.category else None,
         "unit_code": case.unit.code if case.unit else None,
         "unit_name": case.unit.name if case.unit else None,
-        "grid_code": case.grid.code if case.grid else None,
-        "grid_name": case.grid.name if case.grid else None,
+        "grid_code": grid["code"] if grid else None,
+        "grid_name": grid["name"] if grid else None,
         "point_code": case.point.code if case.point else None,
         "address": case.address,
         "lat": lat,
@@ -172,6 +200,7 @@ def case_json(
     body = in_view(body, CASE_VIEWS, actor)
     if full:
         original = can_see_original(actor, case_facts(case))
-        body["timeline"] = [event_json(e, actor, original, own) for e in case.events]
+        names = {} if _public(actor) else actor_names(case.events)
+        body["timeline"] = [event_json(e, actor, original, own, names) for e in case.events]
         body["actions"] = actions_json(case, actor, token)
     return body

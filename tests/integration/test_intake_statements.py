@@ -54,3 +54,40 @@ def test_photo_report_statements(demo_app, demo_client):
     assert not [s for s in statements if s.startswith("select") and " from zone" in s]
     # The duplicate and recurrence searches: one statement for both.
     assert len([s for s in statements if s.startswith("select") and '"case".lat' in s]) == 1
+
+
+def test_case_answer_reads_no_zone_and_each_account_once(demo_app, demo_client):
+    """A case's full answer (GET, and every action's) names who acted from one read of the
+    accounts and its grid from the grid index: `event.actor` loaded each account with its zones
+    and their polygons, and `case.grid` the grid's polygon."""
+    lat, lon = grid_center(GRID)
+    warm(demo_app)
+    photos = [(io.BytesIO(samples.jpeg(size=(400, 300))), "0.jpg")]
+    answer = demo_client.post(
+        "/api/v1/reports",
+        data={"lat": str(lat), "lon": str(lon), "category_code": "0101", "photo": photos},
+        content_type="multipart/form-data",
+        headers=auth(demo_client, "gridworker"),  # a grid worker: his account has zones
+    )
+    case_id = answer.get_json()["case"]["id"]
+    headers = auth(demo_client, "dispatcher")
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+        statements.append(" ".join(statement.split()).lower())
+
+    with demo_app.app_context():
+        engine = db.engine
+        name = db.session.scalar(select(Zone.name).where(Zone.code == GRID))
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        response = demo_client.get(f"/api/v1/cases/{case_id}", headers=headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    body = response.get_json()
+    assert response.status_code == 200, body
+    assert (body["grid_code"], body["grid_name"]) == (GRID, name)
+    assert body["timeline"][0]["actor"]["name"] == "网格员王芳"  # the demo grid worker (demo_data)
+    reads = [s for s in statements if s.startswith("select") and "api_token" not in s]
+    assert not [s for s in reads if " from zone" in s or "account_zone" in s]
+    assert len([s for s in reads if " from account" in s]) == 1
