@@ -24,6 +24,7 @@ request passes:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, request
@@ -121,7 +122,12 @@ def check_request() -> None:
 
 def check_column_lengths(session: Session, _context: Any, _instances: Any) -> None:
     """before_flush: every string about to be written fits its column (see module docstring)."""
-    for obj in (*session.new, *session.dirty):
+    check_lengths((*session.new, *session.dirty))
+
+
+def check_lengths(objects: Iterable[Any]) -> None:
+    """Every string set on these objects fits its column (rows.insert_new writes without a flush)."""
+    for obj in objects:
         state = sa_inspect(obj)
         for attr in state.mapper.column_attrs:
             value = state.dict.get(attr.key)  # only what is loaded or set: nothing is fetched

@@ -36,6 +36,7 @@ from ..photos.service import (
     put_files,
 )
 from ..points.service import point_at
+from ..rows import insert_new
 from ..workflow.models import Case
 from ..workflow.nearby import Near, find_nearby
 from ..workflow.numbers import next_case_number
@@ -276,10 +277,9 @@ def record_intake(
     for photo in photos:
         photo.report = report
     report.case = case
-    db.session.add(report)
     append_event(
         case, actor, "report", None, case.status, note=note, data=data, photos=list(photos), at=at,
-        new_case=new_case,
+        new_case=new_case, new_rows=[report],
     )  # fmt: skip
     if case.status == "filed" and case.filed_at != at:  # intake's open_case wrote it already
         case.filed_at = at
@@ -332,8 +332,7 @@ def open_case(
         recurrence_of_id=recurrence_of_id,
         reports=[],  # known empty, not read back: record_intake adds its report (the backref)
     )
-    db.session.add(case)
-    db.session.flush()
+    insert_new([case])  # its id is in the event's digest: written now (rows.py: no flush)
     return case
 
 

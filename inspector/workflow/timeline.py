@@ -24,6 +24,7 @@ from sqlalchemy import select
 from ..access.actor import Actor
 from ..errors import ApiError
 from ..extensions import db
+from ..rows import insert_new
 from ..timeutil import as_utc, utcnow
 from .models import Case, CaseAnchor, CaseEvent, CaseEventFact
 
@@ -111,6 +112,7 @@ def append_event(
     photos: Iterable[Any] = (),
     at: datetime | None = None,
     new_case: bool = False,
+    new_rows: Sequence[Any] = (),
 ) -> CaseEvent:
     """Add the next event of the case and move its anchor, in the caller's transaction.
 
@@ -120,14 +122,17 @@ def append_event(
     chained onto a history that may have been altered (and cannot launder it).
 
     `new_case`: the case row was inserted in this transaction (intake), so it can have neither
-    anchor nor event yet (both reference it): the genesis anchor is made without reading.
+    anchor nor event yet (both reference it): the genesis anchor is made without reading, and
+    the anchor, the event, its photos and fact are written by `rows.insert_new`, after
+    `new_rows` (intake's report, which the photos name), not by the unit of work.
     """
     key = audit_key()
+    if not new_case:
+        db.session.add_all(new_rows)  # written by the flushes below, as any row
     if new_case:
         if case.id is None:
-            db.session.flush()  # the case needs its id; pending photos wait for the last flush
+            db.session.flush()  # the case needs its id
         anchor = CaseAnchor(case_id=case.id, event_count=0, head_hash=GENESIS, legacy_count=0)
-        db.session.add(anchor)
     elif (anchor := _anchor_of(case)) is None:
         if db.session.scalar(select(CaseEvent.id).where(CaseEvent.case_id == case.id).limit(1)):
             raise _unverifiable(case)
@@ -168,10 +173,13 @@ def append_event(
         hash=event_digest(prev, payload, key),
     )
     event.photos = photos
-    db.session.add(event)
-    db.session.add(CaseEventFact.of(event))  # the statistics' columns of it (models.py)
+    fact = CaseEventFact.of(event)  # the statistics' columns of it (models.py)
     anchor.event_count, anchor.head_hash = seq, event.hash
     anchor.mac = anchor_mac(key, case.id, seq, event.hash, anchor.legacy_count)
+    if new_case:
+        insert_new([*new_rows, anchor, event, *photos, fact])
+    else:
+        db.session.add_all([event, fact])
     db.session.flush()
     return event
 
