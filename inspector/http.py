@@ -29,6 +29,7 @@ from sqlalchemy import Connection, text
 
 from .extensions import db
 from .formdata import InspectorRequest
+from .jsonio import OrjsonProvider
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class OwnedApp(Flask):
     """Flask whose every view runs in one transaction owned by the request (see module doc)."""
 
     request_class = InspectorRequest  # photo uploads parsed in memory (formdata.py)
+    json_provider_class = OrjsonProvider  # answers encoded by orjson (jsonio.py)
 
     def dispatch_request(self) -> Any:  # noqa: ANN401 - whatever the view returns
         return finish(super().dispatch_request())

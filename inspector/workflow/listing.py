@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, bindparam, select
 
 from ..extensions import db
 from .models import Case, overdue
@@ -80,16 +81,24 @@ def _by_id(relation: Any, ids: Iterable[int | None]) -> dict[int, Row]:  # noqa:
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return {}
-    target = relation.property.mapper.class_
-    rows = db.session.execute(
-        select(target.id, target.code, target.name).where(target.id.in_(wanted))
-    )
+    rows = db.session.execute(_labels(relation.key), {"ids": wanted})
     return {row.id: row for row in rows}
 
 
-def _reports_by_case(case_ids: list[int]) -> dict[int, list[Row]]:
+# Built once per process (a queue page runs all five): a statement built per call cost
+# SQLAlchemy as much Python again as running it, deriving the new statement's cache key. Built
+# on first use: the targets' mappers are configured only once every package has been imported.
+@cache
+def _labels(key: str) -> Select:
+    target = getattr(Case, key).property.mapper.class_
+    ids = bindparam("ids", expanding=True)
+    return select(target.id, target.code, target.name).where(target.id.in_(ids))
+
+
+@cache
+def _reports() -> Select:
     report = Case.reports.property.mapper.class_
-    rows = db.session.execute(
+    return (
         select(
             report.case_id,
             report.id,
@@ -98,9 +107,13 @@ def _reports_by_case(case_ids: list[int]) -> dict[int, list[Row]]:
             report.description,
             report.warnings,
         )
-        .where(report.case_id.in_(case_ids))
+        .where(report.case_id.in_(bindparam("case_ids", expanding=True)))
         .order_by(report.id)
     )
+
+
+def _reports_by_case(case_ids: list[int]) -> dict[int, list[Row]]:
+    rows = db.session.execute(_reports(), {"case_ids": case_ids})
     by_case: dict[int, list[Row]] = {}
     for row in rows:
         by_case.setdefault(row.case_id, []).append(row)
