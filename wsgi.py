@@ -15,10 +15,12 @@ app = create_app()
 
 if os.environ.get("INSPECTOR_WARM_START", "on").lower() not in ("off", "0", "no", "false"):
     from inspector.grid.cache import warm
+    from inspector.jobs import warm_queue
 
     try:
         warm(app)
     except Exception:  # noqa: BLE001 - a database not migrated yet: the first request builds it
         logging.getLogger("inspector").exception("grid index not built at start-up")
+    warm_queue(app)  # rq and redis-py imported once, in the master (their pool is per process)
 with app.app_context():
     db.engine.dispose()  # no database connection may cross gunicorn's fork

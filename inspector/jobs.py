@@ -85,6 +85,19 @@ def queue(app: Flask):  # noqa: ANN201 - an rq.Queue
     return jobs
 
 
+def warm_queue(app: Flask) -> None:
+    """Make the queue and talk to Redis once at start-up (wsgi.py, before gunicorn forks), so
+    no worker pays for importing rq and redis-py's lazily imported modules on its first
+    report: ~0.3 s of CPU per worker in a surge's first seconds (bench/README.md). Redis may
+    be down now: the first report tries again (and falls back, see `_dispatch`)."""
+    if not app.config.get("REDIS_URL"):
+        return
+    try:
+        queue(app).connection.ping()
+    except Exception:  # noqa: BLE001 - start-up goes on; each report reports its own failure
+        log.warning("Redis did not answer at start-up; jobs are queued once it does")
+
+
 def _dispatch(response: Response) -> Response:
     pending = g.pop(_PENDING, [])
     if not pending or response.status_code >= 400:

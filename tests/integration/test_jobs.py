@@ -151,3 +151,17 @@ def test_copies_load_their_cases_in_a_few_statements(demo_app, demo_client) -> N
     expected = {s["photos"][0]["id"]: s["case"]["id"] for s in sent[:-1]}
     assert cases == expected  # every earlier copy, each with its own case
     assert len(statements) <= 6, statements
+
+
+def test_the_queue_is_made_at_start_up(app_factory, caplog) -> None:
+    """wsgi.py warms the queue in gunicorn's master: rq imported and Redis spoken to once, so
+    no worker pays for it on its first report; a Redis that is down does not stop start-up."""
+    from inspector.jobs import warm_queue
+
+    app = app_factory(REDIS_URL=REDIS, JOBS_QUEUE=f"warm-{uuid.uuid4().hex[:8]}")
+    warm_queue(app)
+    assert app.extensions["inspector_jobs_queue"].name == app.config["JOBS_QUEUE"]
+    assert "Redis did not answer" not in caplog.text  # it answered the start-up ping
+    down = app_factory(REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens on port 1
+    warm_queue(down)
+    assert "Redis did not answer at start-up" in caplog.text
