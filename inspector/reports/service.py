@@ -14,6 +14,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import FileStorage
 
 from ..access.actor import Actor
@@ -276,7 +277,13 @@ def record_intake(
     """
     for photo in photos:
         photo.report = report
-    report.case = case
+    if new_case:
+        # Both sides as loaded, not as a change: the case was just written with no report, and
+        # a changed collection would send it through the unit of work for nothing (rows.py).
+        set_committed_value(report, "case", case)
+        set_committed_value(case, "reports", [report])
+    else:
+        report.case = case
     append_event(
         case, actor, "report", None, case.status, note=note, data=data, photos=list(photos), at=at,
         new_case=new_case, new_rows=[report],

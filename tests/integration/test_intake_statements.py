@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from inspector.extensions import db
 from inspector.grid.cache import warm
@@ -33,7 +34,13 @@ def test_photo_report_statements(demo_app, demo_client):
     with demo_app.app_context():
         engine = db.engine
         name = db.session.scalar(select(Zone.name).where(Zone.code == GRID))
+    flushed: list[list] = []  # what each flush that had work found to write
+
+    def flushing(session, context, instances):  # noqa: ANN001, ARG001
+        flushed.append([*session.new, *session.dirty])
+
     event.listen(engine, "before_cursor_execute", seen)
+    event.listen(Session, "before_flush", flushing)
     try:
         photos = [(io.BytesIO(samples.jpeg(size=(400 + i, 300))), f"{i}.jpg") for i in range(2)]
         response = demo_client.post(
@@ -44,8 +51,22 @@ def test_photo_report_statements(demo_app, demo_client):
         )
     finally:
         event.remove(engine, "before_cursor_execute", seen)
+        event.remove(Session, "before_flush", flushing)
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["grid"] == {"code": GRID, "name": name}
+    # Its rows are written by rows.insert_new, one INSERT each: the unit of work never runs.
+    assert flushed == []
+    written = [s.split(" (")[0] for s in statements if s.startswith("insert")]
+    assert written == [
+        "insert into case_counter",  # the day's numbers (on PostgreSQL on a connection apart)
+        'insert into "case"',
+        "insert into report",
+        "insert into case_anchor",
+        "insert into case_event",
+        "insert into photo",
+        "insert into photo",
+        "insert into case_event_fact",
+    ]
     assert len([s for s in statements if "api_token" in s]) == 1
     assert all("api_token" in s for s in statements if "account_zone" in s)  # zones with it
     written = next(i for i, s in enumerate(statements) if s.startswith("insert into report "))
