@@ -1,7 +1,7 @@
 """The real stack under a bounded, realistic load, optionally with crashes; then `audit storage`.
 
     .venv/bin/python bench/load.py [--seconds 120] [--clients 8] [--workers N] [--faults]
-                                   [--kill-every 5] [--photo-size phone|small]
+                                   [--kill-every 5] [--photo-size phone|small] [--jobs-idle]
                                    [--pg postgresql://postgres@127.0.0.1:5432/postgres]
 
 Starts on this machine, loopback only: a fresh PostgreSQL database (on `--pg`; with `--faults`
@@ -456,11 +456,13 @@ def run(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915 - the run, ste
             tmp / "gunicorn.log",
         )
         nice = ["nice", "-n", str(args.jobs_nice)] if args.jobs_nice else []
+        if args.jobs_idle:  # SCHED_IDLE, as the unit's CPUWeight=idle (see session_nice)
+            nice = ["chrt", "--idle", "0", *nice]
         simple = [] if args.fork_jobs else ["--simple"]  # as deploy/systemd/inspector-jobs.service
         jobs_worker = start(stack, [*nice, *flask, "jobs", "worker", *simple], env,
                             tmp / "worker.log")  # fmt: skip
-        if args.jobs_nice:
-            session_nice(jobs_worker.pid, args.jobs_nice)
+        if args.jobs_nice or args.jobs_idle:  # the session's group: least weight when idle
+            session_nice(jobs_worker.pid, 19 if args.jobs_idle else args.jobs_nice)
         wait_until(lambda: requests.get(f"{base}/readyz", timeout=10).ok, 300, "gunicorn")
         tokens = {a: login(base, a) for a in (*REPORTERS, "dispatcher", "unitstaff")}
         size = SIZES[args.photo_size]
@@ -709,6 +711,11 @@ def main() -> None:
         type=int,
         default=0,
         help="run the RQ worker at this nice level (intake first, derivatives after)",
+    )
+    parser.add_argument(
+        "--jobs-idle",
+        action="store_true",
+        help="run the RQ worker under SCHED_IDLE (deploy's CPUWeight=idle): only on idle CPU",
     )
     parser.add_argument(
         "--fork-jobs",
