@@ -18,7 +18,14 @@ import io
 from typing import IO, Any
 
 from flask import Request
-from multipart import MultipartError, MultipartSegment, ParserLimitReached, PushMultipartParser
+from multipart import (
+    MultipartError,
+    MultipartSegment,
+    ParserLimitReached,
+    PushMultipartParser,
+    parse_content_disposition,
+    parse_options_header,
+)
 from werkzeug.datastructures import FileStorage, Headers
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
@@ -57,14 +64,63 @@ class InMemoryFormDataParser(FormDataParser):
         if not boundary:
             raise ValueError("Missing boundary")
         # MAX_CONTENT_LENGTH bounds the body: a chunked one through werkzeug's limited stream.
-        body = stream.getvalue() if isinstance(stream, io.BytesIO) else stream.read()
+        if isinstance(stream, HeldBody):
+            body: bytes | bytearray = stream.body
+        else:
+            body = stream.getvalue() if isinstance(stream, io.BytesIO) else stream.read()
         try:
-            fields, files = self._parts(body, boundary.encode("ascii"))
+            try:
+                fields, files = self._split(body, boundary.encode("ascii"))
+            except _Unusual:
+                fields, files = self._parts(body, boundary.encode("ascii"))
         except ParserLimitReached as exc:
             raise RequestEntityTooLarge() from exc
         except (MultipartError, UnicodeError, _Unusual):
             return super()._parse_multipart(io.BytesIO(body), mimetype, len(body), options)
         return stream, self.cls(fields), self.cls(files)
+
+    def _split(
+        self, body: bytes | bytearray, boundary: bytes
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, FileStorage]]]:
+        """The body as phones and browsers write it, split in place: `bytes.find` of each
+        delimiter and one copy of each part's bytes (`_parts` copies every photo twice, and the
+        whole body once more before it). Anything else about the body (a preamble, other part
+        headers, a folded header line, a bare LF) is `_Unusual`: `_parts` reads it instead, so
+        the answer is always `multipart`'s."""
+        fields: list[tuple[str, str]] = []
+        files: list[tuple[str, FileStorage]] = []
+        opening, closing = b"--" + boundary, b"\r\n--" + boundary
+        if not body.startswith(opening + b"\r\n"):
+            raise _Unusual  # a preamble, or not this boundary
+        view, pos, count = memoryview(body), len(opening) + 2, 0
+        while True:
+            head_end = body.find(b"\r\n\r\n", pos, pos + _MAX_HEAD)
+            if head_end < 0 or body.startswith(b"\r\n", pos):
+                raise _Unusual  # no headers, or longer than a phone ever writes
+            part = _Part.of(bytes(view[pos:head_end]))
+            start = head_end + 4
+            end = body.find(closing, start)
+            if end < 0 or body.startswith(opening, start):
+                raise _Unusual  # unterminated, or werkzeug's test client's empty part (above)
+            count += 1
+            if self.max_form_parts and count > self.max_form_parts:
+                raise RequestEntityTooLarge()
+            data = bytes(view[start:end])
+            if part.filename is None:
+                if self.max_form_memory_size and len(data) > self.max_form_memory_size:
+                    raise RequestEntityTooLarge()
+                charset = (part.charset or "").lower()
+                text = data.decode(charset if charset in _CHARSETS else "utf-8", "replace")
+                fields.append((part.name, text))
+            else:
+                files.append((part.name, _file(part, data)))
+            pos = end + len(closing) + 2
+            tail = body[pos - 2 : pos]
+            if tail == b"--":
+                view.release()
+                return fields, files  # anything after the last delimiter is ignored
+            if tail != b"\r\n":
+                raise _Unusual
 
     def _parts(
         self, body: bytes, boundary: bytes
@@ -104,7 +160,62 @@ class InMemoryFormDataParser(FormDataParser):
         return fields, files
 
 
-def _file(segment: MultipartSegment, data: bytes) -> FileStorage:
+_MAX_HEAD = 4096  # bytes of one part's headers (multipart's own limit per header line)
+_HEADER_NAMES = {"content-disposition": "Content-Disposition", "content-type": "Content-Type"}
+
+
+class _Part:
+    """A part's headers, read as `multipart` reads them (its header parsers, names title-cased,
+    values stripped of leading blanks), for the two headers a form part has; `_Unusual` else."""
+
+    __slots__ = ("charset", "filename", "headerlist", "name")
+
+    def __init__(self, headerlist: list[tuple[str, str]]) -> None:
+        self.headerlist = headerlist
+        self.name, self.filename, self.charset = "", None, None
+        disposition = None
+        for key, value in headerlist:
+            if key == "Content-Disposition":
+                disposition, name, self.filename = parse_content_disposition(value)
+                self.name = name or ""
+            else:
+                self.charset = parse_options_header(value)[1].get("charset")
+        if disposition != "form-data":
+            raise _Unusual
+
+    @classmethod
+    def of(cls, head: bytes) -> _Part:
+        headerlist = []
+        for line in head.decode("utf-8").split("\r\n"):
+            key, colon, value = line.partition(":")
+            name = _HEADER_NAMES.get(key.strip().lower())
+            if not colon or name is None or "\n" in line or "\r" in line or line[:1] in " \t":
+                raise _Unusual  # another header, a folded line or a bare line break
+            if any(name == seen for seen, _ in headerlist):
+                raise _Unusual
+            headerlist.append((name, value.lstrip(" \t")))
+        return cls(headerlist)
+
+
+class HeldBody(io.RawIOBase):
+    """A request body read whole (`read_body`): parsed where it lies, copied only if read."""
+
+    def __init__(self, body: bytes | bytearray) -> None:
+        super().__init__()
+        self.body = body
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:  # noqa: ANN401 - a writable buffer
+        n = max(0, min(len(buffer), len(self.body) - self._pos))
+        buffer[:n] = self.body[self._pos : self._pos + n]
+        self._pos += n
+        return n
+
+
+def _file(segment: MultipartSegment | _Part, data: bytes) -> FileStorage:
     return FileStorage(
         io.BytesIO(data),
         filename=segment.filename,
@@ -137,7 +248,7 @@ class InspectorRequest(Request):
         body = read_body(self.environ, length) if length else b""
         if len(body) < length:
             raise ClientDisconnected()
-        return io.BytesIO(body)
+        return HeldBody(body)
 
 
 def read_body(environ: dict, length: int) -> bytes | bytearray:

@@ -222,3 +222,50 @@ def test_well_formed_bodies_never_reach_werkzeugs_decoder(case: str, monkeypatch
 
     monkeypatch.setattr("werkzeug.formparser.MultiPartParser.parse", refuse)
     assert parsed(InspectorRequest, BODIES[case])[0] or parsed(InspectorRequest, BODIES[case])[1]
+
+
+UNUSUAL = {
+    "preamble and epilogue",
+    "empty value without CRLF (werkzeug's test client)",
+    "empty file last without CRLF (werkzeug's test client)",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BODIES))
+def test_the_in_place_split_reads_as_multipart_does(case: str):
+    """`_split` (one copy per part) takes what phones and browsers send and gives `_parts`'s
+    answer; the odd bodies it leaves to `_parts`."""
+    from inspector.formdata import InMemoryFormDataParser, _Unusual
+
+    parser = InMemoryFormDataParser(max_form_memory_size=500_000, max_form_parts=100)
+    data = bytearray(BODIES[case])  # as read_body reads it off the socket
+
+    def shown(result):  # noqa: ANN001, ANN202
+        fields, files = result
+        kept = [(n, f.filename, f.headers.get("Content-Type"), f.stream.read()) for n, f in files]
+        return fields, kept
+
+    if case in UNUSUAL:
+        with pytest.raises(_Unusual):
+            parser._split(data, B.encode())
+    else:
+        assert shown(parser._split(data, B.encode())) == shown(parser._parts(data, B.encode()))
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b'Content-Disposition: form-data; name="a"\r\nContent-Length: 1',  # another header
+        b'Content-Disposition: form-data;\r\n name="a"',  # a folded line
+        b'Content-Disposition: form-data; name="a"\nContent-Type: text/plain',  # a bare LF
+        b'Content-Disposition: attachment; name="a"',  # not a form part
+        b"Content-Type: text/plain",  # no disposition
+    ],
+)
+def test_odd_part_headers_go_to_multipart(head: bytes):
+    from inspector.formdata import InMemoryFormDataParser, _Unusual
+
+    data = f"--{B}\r\n".encode() + head + f"\r\n\r\n1\r\n--{B}--\r\n".encode()
+    with pytest.raises(_Unusual):
+        InMemoryFormDataParser()._split(data, B.encode())
+    assert parsed(InspectorRequest, data) == parsed(WerkzeugRequest, data)
