@@ -8,9 +8,10 @@ under a photo surge the two intake flushes were a quarter of gunicorn's Python t
 answers every column (`RETURNING`), so the object is complete without a read back; the objects
 are then attached as persistent rows, exactly as if the unit of work had written them.
 
-Only for new objects (transient, or pending: added but not flushed) whose relationships point at rows that already exist or come earlier
-in the same call; anything else goes through `db.session` as usual. The before-flush length guard
-(input_guard) runs on these objects as on every flush.
+Only for new objects (transient, or pending: added but not flushed) of single-table models, whose
+many-to-one relationships point at rows that exist already or come earlier in the same call;
+anything else goes through `db.session` as usual. The before-flush length guard (input_guard)
+runs on these objects as on every flush.
 """
 
 from __future__ import annotations
@@ -70,17 +71,18 @@ def _values(state: Any) -> dict[str, Any]:  # noqa: ANN401 - an InstanceState
             continue
         target = state.dict[rel.key]
         for local, remote in rel.local_remote_pairs:
-            value = None
-            if target is not None:
-                value = inspect(target).mapper.get_property_by_column(remote).key
-                value = getattr(target, value)
-                if value is None:
-                    raise ValueError(f"{rel} points at a row not written yet")
-            values[local.key] = value
+            values[local.key] = None if target is None else _key_of(target, remote, rel)
     for key, value in list(values.items()):
         if value is None and key in _primary_keys(state.mapper):
             del values[key]  # the database draws it
     return values
+
+
+def _key_of(target: Any, column: Any, rel: Any) -> Any:  # noqa: ANN401 - a column's value
+    value = getattr(target, inspect(target).mapper.get_property_by_column(column).key)
+    if value is None:
+        raise ValueError(f"{rel} points at a row not written yet")
+    return value
 
 
 def _primary_keys(mapper: Mapper) -> set[str]:
