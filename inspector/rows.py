@@ -3,7 +3,7 @@
 Why: intake writes six new rows (case, report, anchor, event, photos, fact) and nothing else.
 Through the unit of work they cost more Python than the rest of intake's database work: each
 flush sorts every mapper's dependencies and builds each INSERT's parameters by the general path;
-under a photo surge the two intake flushes were a quarter of gunicorn's Python time
+under a photo surge the two intake flushes were about a fifth of gunicorn's Python time
 (bench/README.md). Here each row is one execution of a statement built once per table, which
 answers every column (`RETURNING`), so the object is complete without a read back; the objects
 are then attached as persistent rows, exactly as if the unit of work had written them.
