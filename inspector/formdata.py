@@ -111,9 +111,7 @@ class InMemoryFormDataParser(FormDataParser):
             if part.filename is None:
                 if self.max_form_memory_size and len(data) > self.max_form_memory_size:
                     raise RequestEntityTooLarge()
-                charset = (part.charset or "").lower()
-                text = data.decode(charset if charset in _CHARSETS else "utf-8", "replace")
-                fields.append((part.name, text))
+                fields.append((part.name, _text(part, data)))
             else:
                 files.append((part.name, _file(part, data)))
             pos = end + len(closing) + 2
@@ -152,11 +150,7 @@ class InMemoryFormDataParser(FormDataParser):
                         raise RequestEntityTooLarge()
                     chunks.append(event)
                 elif segment.filename is None:
-                    charset = (segment.charset or "").lower()
-                    text = b"".join(chunks).decode(
-                        charset if charset in _CHARSETS else "utf-8", "replace"
-                    )
-                    fields.append((segment.name or "", text))
+                    fields.append((segment.name or "", _text(segment, b"".join(chunks))))
                 else:
                     files.append((segment.name or "", _file(segment, b"".join(chunks))))
         return fields, files
@@ -215,6 +209,12 @@ class HeldBody(io.RawIOBase):
         buffer[:n] = self.body[self._pos : self._pos + n]
         self._pos += n
         return n
+
+
+def _text(segment: MultipartSegment | _Part, data: bytes) -> str:
+    """A field's value in its part's charset when werkzeug would use it, else UTF-8."""
+    charset = (segment.charset or "").lower()
+    return data.decode(charset if charset in _CHARSETS else "utf-8", "replace")
 
 
 def _file(segment: MultipartSegment | _Part, data: bytes) -> FileStorage:

@@ -72,8 +72,8 @@ def _values(state: Any) -> dict[str, Any]:  # noqa: ANN401 - an InstanceState
         target = state.dict[rel.key]
         for local, remote in rel.local_remote_pairs:
             values[local.key] = None if target is None else _key_of(target, remote, rel)
-    for key, value in list(values.items()):
-        if value is None and key in _primary_keys(state.mapper):
+    for key in _primary_keys(state.mapper):
+        if key in values and values[key] is None:
             del values[key]  # the database draws it
     return values
 

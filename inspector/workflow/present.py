@@ -200,7 +200,7 @@ def case_json(
     body = in_view(body, CASE_VIEWS, actor)
     if full:
         original = can_see_original(actor, case_facts(case))
-        names = {} if _public(actor) else actor_names(case.events)
+        names = {} if public else actor_names(case.events)
         body["timeline"] = [event_json(e, actor, original, own, names) for e in case.events]
         body["actions"] = actions_json(case, actor, token)
     return body

@@ -127,19 +127,13 @@ def append_event(
     `new_rows` (intake's report, which the photos name), not by the unit of work.
     """
     key = audit_key()
-    if not new_case:
-        db.session.add_all(new_rows)  # written by the flushes below, as any row
     if new_case:
         if case.id is None:
             db.session.flush()  # the case needs its id
         anchor = CaseAnchor(case_id=case.id, event_count=0, head_hash=GENESIS, legacy_count=0)
-    elif (anchor := _anchor_of(case)) is None:
-        if db.session.scalar(select(CaseEvent.id).where(CaseEvent.case_id == case.id).limit(1)):
-            raise _unverifiable(case)
-        anchor = CaseAnchor(case_id=case.id, event_count=0, head_hash=GENESIS, legacy_count=0)
-        db.session.add(anchor)
-    elif not anchor_verifies(anchor, key):
-        raise _unverifiable(case)
+    else:
+        db.session.add_all(new_rows)  # written by the flushes below, as any row
+        anchor = _verified_anchor(case, key)
     seq, prev = anchor.event_count + 1, anchor.head_hash
     at = at or utcnow()
     photos = list(photos)
@@ -182,6 +176,18 @@ def append_event(
         db.session.add_all([event, fact])
     db.session.flush()
     return event
+
+
+def _verified_anchor(case: Case, key: bytes) -> CaseAnchor:
+    """The case's anchor, verified; a genesis one (added) for a case with no event yet."""
+    if (anchor := _anchor_of(case)) is None:
+        if db.session.scalar(select(CaseEvent.id).where(CaseEvent.case_id == case.id).limit(1)):
+            raise _unverifiable(case)
+        anchor = CaseAnchor(case_id=case.id, event_count=0, head_hash=GENESIS, legacy_count=0)
+        db.session.add(anchor)
+    elif not anchor_verifies(anchor, key):
+        raise _unverifiable(case)
+    return anchor
 
 
 def _anchor_of(case: Case) -> CaseAnchor | None:
