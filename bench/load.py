@@ -441,6 +441,8 @@ def run(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915 - the run, ste
         )
         if args.workers:
             env["GUNICORN_WORKERS"] = str(args.workers)
+        if args.jobs_eager:  # the worker takes every job at once, whatever the host's load
+            env["INSPECTOR_JOBS_YIELD_PRESSURE"] = "0"
         redis_server = start(stack, ["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port),
                       "--save", "", "--appendonly", "no", "--dir", str(tmp)], env,
               tmp / "redis.log")  # fmt: skip
@@ -716,6 +718,11 @@ def main() -> None:
         "--jobs-idle",
         action="store_true",
         help="run the RQ worker under SCHED_IDLE (deploy's CPUWeight=idle): only on idle CPU",
+    )
+    parser.add_argument(
+        "--jobs-eager",
+        action="store_true",
+        help="the worker does not wait for a calm host (INSPECTOR_JOBS_YIELD_PRESSURE=0)",
     )
     parser.add_argument(
         "--fork-jobs",

@@ -169,9 +169,9 @@ def jobs_worker(burst: bool, simple: bool) -> None:
     import os
 
     from flask import current_app
-    from rq import SimpleWorker, Worker
 
     from .jobs import queue
+    from .jobs_worker import worker_class
 
     app = current_app._get_current_object()
     if not app.config.get("REDIS_URL"):
@@ -188,8 +188,8 @@ def jobs_worker(burst: bool, simple: bool) -> None:
     jobs = queue(app)
     # A forked job must not reuse the parent's database sockets (SQLAlchemy's fork recipe).
     os.register_at_fork(after_in_child=lambda: db.engine.dispose(close=False))
-    worker_class = SimpleWorker if simple else Worker
-    worker_class([jobs], connection=jobs.connection).work(burst=burst)
+    worker = worker_class(simple, app.config)
+    worker([jobs], connection=jobs.connection).work(burst=burst)
 
 
 def init_app(app: Flask) -> None:

@@ -31,6 +31,10 @@ _SETTINGS: dict[str, tuple[Any, Any]] = {
     "REDIS_URL": (None, str),
     # RQ queue the background jobs go to when REDIS_URL is set (inspector/jobs.py).
     "JOBS_QUEUE": ("inspector", str),
+    # The job worker waits before each job while tasks waited for a core more than this share
+    # of the time (percent; 0: never waits), at most JOBS_YIELD_MAX_S (inspector/calm.py).
+    "JOBS_YIELD_PRESSURE": (50.0, float),
+    "JOBS_YIELD_MAX_S": (300.0, float),
     "TOKEN_TTL_HOURS": (24 * 7, int),
     "TIMEZONE": ("Asia/Shanghai", str),
     "MAX_UPLOAD_MB": (20, int),

@@ -31,22 +31,43 @@ _INSERTS: dict[Mapper, tuple[Insert, list[str]]] = {}
 
 
 def insert_new(objects: Sequence[Any]) -> None:
-    """INSERT each new object in the order given (parents first), then attach them all."""
+    """INSERT the new objects in the order given (parents first), then attach them all.
+    Neighbours of one table setting the same columns (a report's photos) share one statement."""
     check_lengths(objects)
     connection = db.session.connection()
+    batch: tuple[Mapper, list[Any], list[dict[str, Any]]] | None = None
     for obj in objects:
         state = inspect(obj)
         if state.pending:
             db.session.expunge(obj)  # added to the session, not written: written here instead
         elif not state.transient:
             raise ValueError(f"{obj!r} is not a new object")
-        statement, keys = _insert_of(state.mapper)
-        row = connection.execute(statement, _values(state)).one()
-        for key, value in zip(keys, row, strict=True):
-            set_committed_value(obj, key, value)
+        if batch and batch[0] is not state.mapper:
+            _write(connection, *batch)  # before this row's values: it may name their keys
+            batch = None
+        values = _values(state)
+        if batch and batch[2][0].keys() == values.keys():
+            batch[1].append(obj)
+            batch[2].append(values)
+            continue
+        if batch:
+            _write(connection, *batch)
+        batch = (state.mapper, [obj], [values])
+    if batch:
+        _write(connection, *batch)
     for obj in objects:
         make_transient_to_detached(obj)
     db.session.add_all(objects)
+
+
+def _write(connection: Any, mapper: Mapper, objects: list[Any], values: list[dict]) -> None:  # noqa: ANN401
+    """One execution for the batch: several rows go as one multi-row INSERT (SQLAlchemy's
+    insertmanyvalues), answered in the order given."""
+    statement, keys = _insert_of(mapper)
+    result = connection.execute(statement, values[0] if len(values) == 1 else values)
+    for obj, row in zip(objects, result.all(), strict=True):
+        for key, value in zip(keys, row, strict=True):
+            set_committed_value(obj, key, value)
 
 
 def _insert_of(mapper: Mapper) -> tuple[Insert, list[str]]:
@@ -54,7 +75,7 @@ def _insert_of(mapper: Mapper) -> tuple[Insert, list[str]]:
     if mapper not in _INSERTS:
         attrs = list(mapper.column_attrs)
         columns = [attr.columns[0] for attr in attrs]
-        statement = mapper.local_table.insert().returning(*columns)
+        statement = mapper.local_table.insert().returning(*columns, sort_by_parameter_order=True)
         _INSERTS[mapper] = (statement, [attr.key for attr in attrs])
     return _INSERTS[mapper]
 

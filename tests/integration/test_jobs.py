@@ -165,3 +165,40 @@ def test_the_queue_is_made_at_start_up(app_factory, caplog) -> None:
     down = app_factory(REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens on port 1
     warm_queue(down)
     assert "Redis did not answer at start-up" in caplog.text
+
+
+def test_worker_waits_for_a_calm_host_then_runs_the_job(app_factory) -> None:
+    """The deployed worker (`jobs worker`) looks at the host's CPU pressure before each job and
+    waits while other tasks keep the cores busy; a burst never waits. Real Redis, real job."""
+    from rq import SimpleWorker
+
+    from inspector.jobs import queue
+    from inspector.jobs_worker import yielding
+
+    app = app_factory(REDIS_URL=REDIS, JOBS_QUEUE=f"test-{uuid.uuid4().hex[:10]}")
+    client = app.test_client()
+    jobs = queue(app)
+    looks: list[int] = []
+
+    def pressure() -> dict[str, float]:
+        # The counter grows by far more than the interval until the 7th look, then stands
+        # still: the look at the average, three busy intervals (two looks each), a calm one.
+        looks.append(1)
+        return {"avg10": 90.0, "total": 1e12 * min(len(looks), 7)}
+
+    try:
+        _post(client, "001", SCENE)
+        assert jobs.count == 1
+        worker_class = yielding(SimpleWorker, 0.5, 60.0, pressure=pressure, interval_s=0.05)
+        with app.app_context():
+            assert worker_class([jobs], connection=jobs.connection).work(burst=True)
+        assert looks == []  # a burst drains at once
+        assert jobs.count == 0 and len(_derived_files(app)) == 2
+
+        _post(client, "007", _reencoded())
+        with app.app_context():
+            assert worker_class([jobs], connection=jobs.connection).work(max_jobs=1)
+        assert len(looks) == 1 + 2 * 4
+        assert jobs.count == 0 and len(_derived_files(app)) == 4
+    finally:
+        jobs.delete(delete_jobs=True)

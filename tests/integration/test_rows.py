@@ -86,3 +86,50 @@ def test_length_guard_and_only_new_objects(demo_app):
         orphan = Report(source="tip", lat=30.6, lon=113.1, case=Case(number="T3", source="tip"))
         with pytest.raises(ValueError, match="not written yet"):
             insert_new([orphan])  # its case comes neither earlier nor from the database
+
+
+def _photo(n: int, report: Report, **extra) -> Photo:  # noqa: ANN003
+    return Photo(
+        sha256=f"{n:x}" * 64,
+        storage_key=f"originals/{n}/x.jpg",
+        mime="image/jpeg",
+        size_bytes=1000 + n,
+        width=40 + n,
+        height=30,
+        position=n,
+        report=report,
+        **extra,
+    )
+
+
+def test_neighbours_of_one_table_share_a_statement(demo_app):
+    """A report's photos: one multi-row INSERT on PostgreSQL, each object given its own row back
+    (not its neighbour's); a photo setting other columns starts a statement of its own."""
+    postgres = demo_app.config["TEST_BACKEND"] == "postgresql"
+    with demo_app.app_context():
+        case = Case(number="T20261129003", source="tip", lat=30.6, lon=113.1)
+        report = Report(source="tip", lat=30.6, lon=113.1, case=case)
+        photos = [_photo(n, report) for n in (3, 1, 2)]
+        odd = _photo(4, report, camera_make="Huawei")  # one more column set
+        statements = _statements(db.engine)
+        insert_new([case, report, *photos, odd])
+        inserts = [s.split(" (")[0] for s in statements]
+        # SQLite does not promise RETURNING's order for several rows: SQLAlchemy sends them one
+        # by one there (the embedded default has one writer anyway).
+        assert inserts == ['insert into "case"', "insert into report"] + (
+            ["insert into photo"] * 2 if postgres else ["insert into photo"] * 4
+        )
+        assert [(p.position, p.size_bytes, p.width) for p in photos] == [
+            (3, 1003, 43),
+            (1, 1001, 41),
+            (2, 1002, 42),
+        ]
+        assert len({p.id for p in [*photos, odd]}) == 4
+        assert all(p.report_id == report.id and p.orientation == 1 for p in photos)
+        db.session.commit()
+        stored = db.session.execute(
+            select(Photo.id, Photo.position, Photo.camera_make).order_by(Photo.id)
+        ).all()
+        by_id = {p.id: (p.position, p.camera_make) for p in [*photos, odd]}
+        assert {row.id: (row.position, row.camera_make) for row in stored} == by_id
+        assert by_id[odd.id] == (4, "Huawei")
