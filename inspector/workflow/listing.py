@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Row, Select, bindparam, select
 
 from ..extensions import db
+from ..grid.service import zone_label
 from .models import Case, overdue
 
 # What case_json(full=False) reads of the case's own columns (and the related rows' ids).
@@ -121,13 +122,14 @@ def _reports_by_case(case_ids: list[int]) -> dict[int, list[Row]]:
 
 
 def listed_cases(rows: Sequence[Row]) -> list[ListedCase]:
-    """A page's rows (LIST_COLUMNS) with their related rows: five queries, none per row."""
+    """A page's rows (LIST_COLUMNS) with their related rows: at most five queries, none per row."""
     cases = [ListedCase(**row._mapping) for row in rows]
     if not cases:
         return cases
     categories = _by_id(Case.category, (c.category_id for c in cases))
     units = _by_id(Case.unit, (c.unit_id for c in cases))
-    grids = _by_id(Case.grid, (c.grid_id for c in cases))
+    # case_json takes grid labels from this process's grid index: read only what it lacks.
+    grids = _by_id(Case.grid, (c.grid_id for c in cases if zone_label(c.grid_id) is None))
     points = _by_id(Case.point, (c.point_id for c in cases))
     reports = _reports_by_case([c.id for c in cases])
     for case in cases:

@@ -114,3 +114,36 @@ def test_case_answer_reads_no_zone_and_each_account_once(demo_app, demo_client):
     reads = [s for s in statements if s.startswith("select") and "api_token" not in s]
     assert not [s for s in reads if " from zone" in s or "account_zone" in s]
     assert len([s for s in reads if " from account" in s]) == 1
+
+
+def test_case_list_reads_no_zone(demo_app, demo_client):
+    """A queue page names each case's grid from the grid index, as the case answer does: the
+    list used to read the page's zones as well (a statement per page, on every queue read)."""
+    lat, lon = grid_center(GRID)
+    warm(demo_app)
+    for n in range(2):
+        photos = [(io.BytesIO(samples.jpeg(size=(400 + n, 300))), "0.jpg")]
+        demo_client.post(
+            "/api/v1/reports",
+            data={"lat": str(lat), "lon": str(lon), "category_code": "0101", "photo": photos},
+            content_type="multipart/form-data",
+            headers=auth(demo_client, "gridworker"),
+        )
+    headers = auth(demo_client, "dispatcher")
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+        statements.append(" ".join(statement.split()).lower())
+
+    with demo_app.app_context():
+        engine = db.engine
+        name = db.session.scalar(select(Zone.name).where(Zone.code == GRID))
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        response = demo_client.get("/api/v1/cases?limit=50", headers=headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    items = response.get_json()["items"]
+    assert response.status_code == 200 and len(items) >= 2
+    assert {(c["grid_code"], c["grid_name"]) for c in items[:2]} == {(GRID, name)}
+    assert not [s for s in statements if s.startswith("select") and " from zone" in s]
