@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..access.actor import Actor
 from ..access.facts import case_facts, is_reporter
@@ -16,6 +17,7 @@ from ..access.roles import PUBLIC_ROLES, ROLE_NAMES_ZH
 from ..extensions import db
 from ..grid.coords import from_wgs84
 from ..grid.service import grid_label_of
+from ..photos.models import Photo
 from ..photos.service import photo_json
 from ..timeutil import iso_local
 from .models import SOURCES, Case, CaseEvent
@@ -119,6 +121,25 @@ def actor_names(events: Iterable[CaseEvent]) -> dict[int, str]:
     return {r.id: r.display_name or r.username for r in rows}
 
 
+def load_event_photos(events: Iterable[CaseEvent]) -> None:
+    """Every step's photos in one read: `event.photos` loaded them step by step, a statement per
+    step of the timeline in every case answer (GET, and each action's). Steps whose photos are
+    loaded already (written in this request) are left as they are."""
+    waiting = {e.id: e for e in events if "photos" in inspect(e).unloaded}
+    if not waiting:
+        return
+    by_event: dict[int, list[Photo]] = {i: [] for i in waiting}
+    rows = db.session.scalars(
+        select(Photo)
+        .where(Photo.event_id.in_(list(waiting)))
+        .order_by(Photo.event_id, Photo.position, Photo.id)
+    )
+    for photo in rows:
+        by_event[photo.event_id].append(photo)
+    for event_id, photos in by_event.items():
+        set_committed_value(waiting[event_id], "photos", photos)
+
+
 def own_report_ids(case: Case, actor: Actor, token: str | None) -> frozenset[int]:
     return frozenset(r.id for r in case.reports if is_reporter(r, actor, token))
 
@@ -201,6 +222,7 @@ def case_json(
     if full:
         original = can_see_original(actor, case_facts(case))
         names = {} if public else actor_names(case.events)
+        load_event_photos(case.events)
         body["timeline"] = [event_json(e, actor, original, own, names) for e in case.events]
         body["actions"] = actions_json(case, actor, token)
     return body

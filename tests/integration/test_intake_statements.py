@@ -147,3 +147,39 @@ def test_case_list_reads_no_zone(demo_app, demo_client):
     assert response.status_code == 200 and len(items) >= 2
     assert {(c["grid_code"], c["grid_name"]) for c in items[:2]} == {(GRID, name)}
     assert not [s for s in statements if s.startswith("select") and " from zone" in s]
+
+
+def test_case_answer_reads_the_timeline_photos_at_once(demo_app, demo_client):
+    """Every step's photos in one read, however long the timeline (it was one read per step)."""
+    lat, lon = grid_center(GRID)
+    photos = [(io.BytesIO(samples.jpeg(size=(402, 300))), "0.jpg")]
+    answer = demo_client.post(
+        "/api/v1/reports",
+        data={"lat": str(lat), "lon": str(lon), "category_code": "0101", "photo": photos},
+        content_type="multipart/form-data",
+        headers=auth(demo_client, "gridworker"),
+    )
+    case_id = answer.get_json()["case"]["id"]
+    headers = auth(demo_client, "dispatcher")
+    for action in ("file", "dispatch"):  # no EXIF time on the photo: the case waits as "new"
+        done = demo_client.post(f"/api/v1/cases/{case_id}/{action}", json={}, headers=headers)
+        assert done.status_code == 200, done.get_json()
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+        statements.append(" ".join(statement.split()).lower())
+
+    with demo_app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        body = demo_client.get(f"/api/v1/cases/{case_id}", headers=headers).get_json()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    timeline = body["timeline"]
+    assert len(timeline) >= 3
+    assert [len(step["photos"]) for step in timeline][0] == 1  # the report's photo, on its step
+    assert all(step["photos"] == [] for step in timeline[1:])
+    reads = [s.split(" where ", 1) for s in statements if s.startswith("select")]
+    by_step = [where for what, where in reads if " from photo" in what and "event_id" in where]
+    assert len(by_step) == 1, by_step  # (the reports' own photos are read by report, apart)
