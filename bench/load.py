@@ -38,6 +38,7 @@ import json
 import multiprocessing
 import os
 import random
+import select
 import shutil
 import signal
 import socket
@@ -299,6 +300,8 @@ class Wire:
         head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}", f"Content-Length: {length}"]
         head += [f"{k}: {v}" for k, v in headers.items()]
         buffers = [("\r\n".join(head) + "\r\n\r\n").encode(), *parts]
+        if self.sock is not None and select.select([self.sock], [], [], 0)[0]:
+            self.close()  # readable between answers: the server closed it (keep-alive timeout)
         try:
             if self.sock is None:
                 self.sock = socket.create_connection(self.address, timeout=self.timeout)
