@@ -79,37 +79,55 @@ def test_photo_report_statements(demo_app, demo_client):
     assert len([s for s in statements if s.startswith("select") and '"case".lat' in s]) == 1
 
 
-def test_case_answer_reads_no_zone_and_each_account_once(demo_app, demo_client):
-    """A case's full answer (GET, and every action's) names who acted from one read of the
-    accounts and its grid from the grid index: `event.actor` loaded each account with its zones
-    and their polygons, and `case.grid` the grid's polygon."""
+def _report(client, width: int = 400) -> dict:  # noqa: ANN001
+    """A grid worker's (his account has zones) one-photo report in GRID; a photo without EXIF
+    time, so its case waits as "new"."""
     lat, lon = grid_center(GRID)
-    warm(demo_app)
-    photos = [(io.BytesIO(samples.jpeg(size=(400, 300))), "0.jpg")]
-    answer = demo_client.post(
+    photos = [(io.BytesIO(samples.jpeg(size=(width, 300))), "0.jpg")]
+    answer = client.post(
         "/api/v1/reports",
         data={"lat": str(lat), "lon": str(lon), "category_code": "0101", "photo": photos},
         content_type="multipart/form-data",
-        headers=auth(demo_client, "gridworker"),  # a grid worker: his account has zones
+        headers=auth(client, "gridworker"),
     )
-    case_id = answer.get_json()["case"]["id"]
-    headers = auth(demo_client, "dispatcher")
+    assert answer.status_code == 201, answer.get_json()
+    return answer.get_json()
+
+
+def _seen_during(app, request):  # noqa: ANN001, ANN202
+    """(the answer of `request()`, the statements it ran, whitespace folded, lower case)."""
     statements: list[str] = []
 
     def seen(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
         statements.append(" ".join(statement.split()).lower())
 
-    with demo_app.app_context():
+    with app.app_context():
         engine = db.engine
-        name = db.session.scalar(select(Zone.name).where(Zone.code == GRID))
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        response = demo_client.get(f"/api/v1/cases/{case_id}", headers=headers)
+        response = request()
     finally:
         event.remove(engine, "before_cursor_execute", seen)
-    body = response.get_json()
-    assert response.status_code == 200, body
-    assert (body["grid_code"], body["grid_name"]) == (GRID, name)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json(), statements
+
+
+def _grid_name(app) -> str:  # noqa: ANN001
+    with app.app_context():
+        return db.session.scalar(select(Zone.name).where(Zone.code == GRID))
+
+
+def test_case_answer_reads_no_zone_and_each_account_once(demo_app, demo_client):
+    """A case's full answer (GET, and every action's) names who acted from one read of the
+    accounts and its grid from the grid index: `event.actor` loaded each account with its zones
+    and their polygons, and `case.grid` the grid's polygon."""
+    warm(demo_app)
+    case_id = _report(demo_client)["case"]["id"]
+    headers = auth(demo_client, "dispatcher")
+    body, statements = _seen_during(
+        demo_app, lambda: demo_client.get(f"/api/v1/cases/{case_id}", headers=headers)
+    )
+    assert (body["grid_code"], body["grid_name"]) == (GRID, _grid_name(demo_app))
     assert body["timeline"][0]["actor"]["name"] == "网格员王芳"  # the demo grid worker (demo_data)
     reads = [s for s in statements if s.startswith("select") and "api_token" not in s]
     assert not [s for s in reads if " from zone" in s or "account_zone" in s]
@@ -119,63 +137,29 @@ def test_case_answer_reads_no_zone_and_each_account_once(demo_app, demo_client):
 def test_case_list_reads_no_zone(demo_app, demo_client):
     """A queue page names each case's grid from the grid index, as the case answer does: the
     list used to read the page's zones as well (a statement per page, on every queue read)."""
-    lat, lon = grid_center(GRID)
     warm(demo_app)
-    for n in range(2):
-        photos = [(io.BytesIO(samples.jpeg(size=(400 + n, 300))), "0.jpg")]
-        demo_client.post(
-            "/api/v1/reports",
-            data={"lat": str(lat), "lon": str(lon), "category_code": "0101", "photo": photos},
-            content_type="multipart/form-data",
-            headers=auth(demo_client, "gridworker"),
-        )
+    for width in (400, 401):
+        _report(demo_client, width)
     headers = auth(demo_client, "dispatcher")
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
-        statements.append(" ".join(statement.split()).lower())
-
-    with demo_app.app_context():
-        engine = db.engine
-        name = db.session.scalar(select(Zone.name).where(Zone.code == GRID))
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        response = demo_client.get("/api/v1/cases?limit=50", headers=headers)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
-    items = response.get_json()["items"]
-    assert response.status_code == 200 and len(items) >= 2
-    assert {(c["grid_code"], c["grid_name"]) for c in items[:2]} == {(GRID, name)}
+    body, statements = _seen_during(
+        demo_app, lambda: demo_client.get("/api/v1/cases?limit=50", headers=headers)
+    )
+    items = body["items"]
+    assert len(items) >= 2
+    assert {(c["grid_code"], c["grid_name"]) for c in items[:2]} == {(GRID, _grid_name(demo_app))}
     assert not [s for s in statements if s.startswith("select") and " from zone" in s]
 
 
 def test_case_answer_reads_the_timeline_photos_at_once(demo_app, demo_client):
     """Every step's photos in one read, however long the timeline (it was one read per step)."""
-    lat, lon = grid_center(GRID)
-    photos = [(io.BytesIO(samples.jpeg(size=(402, 300))), "0.jpg")]
-    answer = demo_client.post(
-        "/api/v1/reports",
-        data={"lat": str(lat), "lon": str(lon), "category_code": "0101", "photo": photos},
-        content_type="multipart/form-data",
-        headers=auth(demo_client, "gridworker"),
-    )
-    case_id = answer.get_json()["case"]["id"]
+    case_id = _report(demo_client, 402)["case"]["id"]
     headers = auth(demo_client, "dispatcher")
     for action in ("file", "dispatch"):  # no EXIF time on the photo: the case waits as "new"
         done = demo_client.post(f"/api/v1/cases/{case_id}/{action}", json={}, headers=headers)
         assert done.status_code == 200, done.get_json()
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
-        statements.append(" ".join(statement.split()).lower())
-
-    with demo_app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        body = demo_client.get(f"/api/v1/cases/{case_id}", headers=headers).get_json()
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    body, statements = _seen_during(
+        demo_app, lambda: demo_client.get(f"/api/v1/cases/{case_id}", headers=headers)
+    )
     timeline = body["timeline"]
     assert len(timeline) >= 3
     assert [len(step["photos"]) for step in timeline][0] == 1  # the report's photo, on its step
