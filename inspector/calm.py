@@ -3,8 +3,8 @@
 Linux counts, in /proc/pressure/cpu (PSI), the time during which at least one runnable task
 waited for a core. The job worker runs in the kernel's idle class (deploy/systemd/
 inspector-jobs.service), yet on a saturated host it still took every short gap between the
-app's requests: decoding 12 MP photos there cost intake 8-10 % of its reports per second, back
-to back (bench/README.md), through caches and memory bandwidth rather than CPU time. Waiting
+app's requests: decoding 12 MP photos there cost intake 10-20 % of its reports per second, back
+to back (bench/README.md), through caches and memory bandwidth more than CPU time. Waiting
 while the host is under sustained pressure gives the surge those gaps; the backlog drains as
 soon as the surge ends, a photo viewed earlier gets its derivatives made by that request, and
 no job waits longer than the deferral limit.

@@ -125,7 +125,7 @@ def load_event_photos(events: Iterable[CaseEvent]) -> None:
     """Every step's photos in one read: `event.photos` loaded them step by step, a statement per
     step of the timeline in every case answer (GET, and each action's). Steps whose photos are
     loaded already (written in this request) are left as they are."""
-    waiting = {e.id: e for e in events if "photos" in inspect(e).unloaded}
+    waiting = {e.id: e for e in events if e.id is not None and "photos" in inspect(e).unloaded}
     if not waiting:
         return
     by_event: dict[int, list[Photo]] = {i: [] for i in waiting}
