@@ -46,13 +46,13 @@ def insert_new(objects: Sequence[Any]) -> None:
             _write(connection, *batch)  # before this row's values: it may name their keys
             batch = None
         values = _values(state)
-        if batch and batch[2][0].keys() == values.keys():
-            batch[1].append(obj)
-            batch[2].append(values)
-            continue
-        if batch:
+        if batch and batch[2][0].keys() != values.keys():
             _write(connection, *batch)
-        batch = (state.mapper, [obj], [values])
+            batch = None
+        if batch is None:
+            batch = (state.mapper, [], [])
+        batch[1].append(obj)
+        batch[2].append(values)
     if batch:
         _write(connection, *batch)
     for obj in objects:
