@@ -130,7 +130,7 @@ def append_event(
     if new_case:
         if case.id is None:
             db.session.flush()  # the case needs its id
-        anchor = CaseAnchor(case_id=case.id, event_count=0, head_hash=GENESIS, legacy_count=0)
+        anchor = _genesis(case)
     else:
         db.session.add_all(new_rows)  # written by the flushes below, as any row
         anchor = _verified_anchor(case, key)
@@ -183,11 +183,16 @@ def _verified_anchor(case: Case, key: bytes) -> CaseAnchor:
     if (anchor := _anchor_of(case)) is None:
         if db.session.scalar(select(CaseEvent.id).where(CaseEvent.case_id == case.id).limit(1)):
             raise _unverifiable(case)
-        anchor = CaseAnchor(case_id=case.id, event_count=0, head_hash=GENESIS, legacy_count=0)
+        anchor = _genesis(case)
         db.session.add(anchor)
     elif not anchor_verifies(anchor, key):
         raise _unverifiable(case)
     return anchor
+
+
+def _genesis(case: Case) -> CaseAnchor:
+    """The anchor of a case without events: nothing chained yet."""
+    return CaseAnchor(case_id=case.id, event_count=0, head_hash=GENESIS, legacy_count=0)
 
 
 def _anchor_of(case: Case) -> CaseAnchor | None:
