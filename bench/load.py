@@ -7,7 +7,8 @@
 Starts on this machine, loopback only: a fresh PostgreSQL database (on `--pg`; with `--faults`
 a throwaway cluster of its own, initdb in a temp dir on a free port, because the fault run
 restarts it), a Redis of its own (redis-server on a free port, no persistence), gunicorn with
-deploy/gunicorn.conf.py (`wsgi:app`, preload, gthread), one RQ worker (`flask jobs worker --simple`, as the systemd unit),
+deploy/gunicorn.conf.py (`wsgi:app`, preload, gthread), the RQ workers (`flask jobs worker --simple
+--processes auto`, as the systemd unit),
 local media in a temp dir. Loads the demo county, then:
 
 1. baseline: every client process hammers `GET /healthz` for `--baseline-seconds`;
@@ -534,6 +535,7 @@ def run(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915 - the run, ste
         if args.jobs_idle:  # SCHED_IDLE, as the unit's CPUWeight=idle (see session_nice)
             nice = ["chrt", "--idle", "0", *nice]
         simple = [] if args.fork_jobs else ["--simple"]  # as deploy/systemd/inspector-jobs.service
+        simple += ["--processes", args.jobs_processes]
         jobs_worker = start(stack, [*nice, *flask, "jobs", "worker", *simple], env,
                             tmp / "worker.log")  # fmt: skip
         if args.jobs_nice or args.jobs_idle:  # the session's group: least weight when idle
@@ -801,6 +803,11 @@ def main() -> None:
         "--fork-jobs",
         action="store_true",
         help="RQ's forking worker (a work horse per job) instead of the unit's --simple",
+    )
+    parser.add_argument(
+        "--jobs-processes",
+        default="auto",
+        help="the job worker's --processes (default auto, one per core, as the systemd unit)",
     )
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--json", dest="json_path", help="also write the figures here")

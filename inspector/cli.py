@@ -164,15 +164,25 @@ jobs_cli = AppGroup("jobs", help="后台任务 / Background jobs")
     "--burst", is_flag=True, help="处理完队列中的任务即退出 / exit once the queue is empty"
 )
 @click.option("--simple", is_flag=True, help="不为每个任务 fork / run jobs in this process")
-def jobs_worker(burst: bool, simple: bool) -> None:
+@click.option(
+    "--processes",
+    default="1",
+    metavar="N|auto",
+    help="并行的 worker 进程数,auto = 每个 CPU 核一个 / worker processes, auto: one per core",
+)
+def jobs_worker(burst: bool, simple: bool, processes: str) -> None:
     """Run the RQ worker of INSPECTOR_JOBS_QUEUE on INSPECTOR_REDIS_URL (deploy/ unit)."""
     import os
 
     from flask import current_app
 
     from .jobs import queue
-    from .jobs_worker import worker_class
+    from .jobs_worker import process_count, run_workers, worker_class
 
+    try:
+        count = process_count(processes)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--processes") from exc
     app = current_app._get_current_object()
     if not app.config.get("REDIS_URL"):
         raise click.ClickException(
@@ -188,8 +198,7 @@ def jobs_worker(burst: bool, simple: bool) -> None:
     jobs = queue(app)
     # A forked job must not reuse the parent's database sockets (SQLAlchemy's fork recipe).
     os.register_at_fork(after_in_child=lambda: db.engine.dispose(close=False))
-    worker = worker_class(simple, app.config)
-    worker([jobs], connection=jobs.connection).work(burst=burst)
+    run_workers(worker_class(simple, app.config), jobs, count, burst=burst)
 
 
 def init_app(app: Flask) -> None:

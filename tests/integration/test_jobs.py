@@ -4,8 +4,13 @@ case. Both paths: in-process after the response (no Redis) and a real RQ worker 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import signal
+import subprocess
+import sys
+import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -202,3 +207,73 @@ def test_worker_waits_for_a_calm_host_then_runs_the_job(app_factory) -> None:
         assert jobs.count == 0 and len(_derived_files(app)) == 4
     finally:
         jobs.delete(delete_jobs=True)
+
+
+def test_worker_processes_drain_the_queue_and_stop_warm(app_factory, tmp_path: Path) -> None:
+    """`jobs worker --processes 2`, as the deployed unit runs it with `auto` on a 2-core host:
+    two worker processes take jobs from the one queue (after a surge the backlog drains on
+    every core), and SIGTERM to the command (systemd's KillMode=mixed) stops them all."""
+    from rq import Worker
+
+    from inspector.jobs import queue
+
+    name = f"test-{uuid.uuid4().hex[:10]}"
+    app = app_factory(REDIS_URL=REDIS, JOBS_QUEUE=name)
+    client = app.test_client()
+    jobs = queue(app)
+    env = dict(
+        os.environ,
+        INSPECTOR_DATABASE_URL=app.config["DATABASE_URL"],
+        INSPECTOR_MEDIA_DIR=app.config["MEDIA_DIR"],
+        INSPECTOR_REDIS_URL=REDIS,
+        INSPECTOR_JOBS_QUEUE=name,
+        INSPECTOR_JOBS_YIELD_PRESSURE="0",  # the other tests keep this host busy: no waiting
+    )
+    command = [sys.executable, "-m", "flask", "--app", "inspector", "jobs", "worker"]
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:  # its own session: a failed test takes every process down
+        pool = subprocess.Popen(
+            [*command, "--simple", "--processes", "2"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        workers = _until(
+            lambda: Worker.all(queue=jobs) if len(Worker.all(queue=jobs)) == 2 else None
+        )
+        pids = {w.pid for w in workers}
+        assert len(pids) == 2 and pool.pid not in pids  # two forked processes, not the command
+        for step, grid in enumerate(("001", "007", "013")):  # three pictures: six derivatives
+            _post(client, grid, samples.encode(samples.textured_scene(800 + step, 600), "JPEG"))
+        _until(lambda: jobs.count == 0 and len(_derived_files(app)) == 6)
+        with app.app_context():
+            assert db.session.query(Photo).filter(Photo.phash.is_(None)).count() == 0
+        pool.send_signal(signal.SIGTERM)
+        assert pool.wait(60) == 0, log.read_text()[-3000:]
+        assert Worker.all(queue=jobs) == []  # each one unregistered: a warm stop
+    except AssertionError as failed:
+        raise AssertionError(f"{failed}\n{log.read_text()[-3000:]}") from failed
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pool.pid, signal.SIGKILL)
+        pool.wait(10)
+        jobs.delete(delete_jobs=True)
+
+
+def test_worker_processes_refuses_nonsense(app_factory) -> None:
+    app = app_factory(REDIS_URL=REDIS)
+    result = app.test_cli_runner().invoke(args=["jobs", "worker", "--processes", "0"])
+    assert result.exit_code == 2
+    assert "--processes" in result.output and "1-256 or auto" in result.output
+
+
+def _until(found, timeout: float = 60.0):  # noqa: ANN001, ANN202 - a probe and what it found
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = found()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("not within the time limit")
