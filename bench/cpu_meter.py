@@ -114,6 +114,26 @@ class PostgresBackends:
         self._thread.join(5)
 
 
+class ClusterTree(PostgresBackends):
+    """A whole PostgreSQL cluster of our own (the fault run): its postmaster's process tree,
+    sampled like the backends above. A crash-restart brings a new postmaster: the old tree is
+    counted until its last sighting, the new one from zero (a tree read only at the marks lost
+    the old one's CPU and could come out negative)."""
+
+    def __init__(self, data_dir: Path, every: float = 0.5) -> None:
+        super().__init__("", "", every)
+        self.pid_file = data_dir / "postmaster.pid"
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            with suppress(OSError, ValueError, IndexError):  # down or starting: no postmaster
+                root = int(self.pid_file.read_text().split()[0])
+                seconds = tree_seconds(root)
+                with self._lock:
+                    self.last[root] = max(seconds, self.last.get(root, 0.0))
+            self._stop.wait(self.every)
+
+
 class CpuMeter:
     """Marks (name -> CPU seconds per group) taken at chosen moments of the run."""
 

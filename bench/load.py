@@ -65,7 +65,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageFilter  # noqa: E402
 
-from bench.cpu_meter import CpuMeter, PostgresBackends  # noqa: E402
+from bench.cpu_meter import ClusterTree, CpuMeter, PostgresBackends  # noqa: E402
 from inspector.memory import keep_large_blocks  # noqa: E402
 from inspector.setup.demo import zone_features  # noqa: E402
 from inspector.setup.demo_data import DEMO_PASSWORD  # noqa: E402
@@ -666,13 +666,12 @@ def cpu_meter(stack: ExitStack, database, gunicorn: int, jobs: int, redis: int) 
     """Process groups of the stack (see bench/cpu_meter.py); PostgreSQL: its backends for our
     database on the shared server, or the whole throwaway cluster of a fault run."""
     trees = {"gunicorn": gunicorn, "rq_worker": jobs, "redis": redis}
-    backends = None
     if isinstance(database, OwnPostgres):
-        trees["postgresql"] = int((database.dir / "postmaster.pid").read_text().split()[0])
+        backends = ClusterTree(database.dir)
     else:
         backends = PostgresBackends(database.server, database.name)
-        backends.start()
-        stack.callback(backends.stop)
+    backends.start()
+    stack.callback(backends.stop)
     return CpuMeter(trees, backends)
 
 
