@@ -10,6 +10,15 @@ neither. Then:
   - same key, different request                  -> 422 `idempotency_key_reused`.
 A request whose work is rolled back (the view raises or answers 4xx/5xx, or the commit loses a
 race) releases the key (`http.on_rollback`): it changed nothing, so a retry runs.
+
+A claim whose process died (SIGKILL, OOM, a crashed host) has no answer and nobody to release it.
+On PostgreSQL the view's transaction holds the record's row lock while it runs: a retry that can
+take the lock at once (NOWAIT) knows the claimant is gone, with its work rolled back, and takes
+the claim over. Before, such a key answered 409 for ten minutes (a fault run's dispatches kept
+retrying for that long). Each claim is known by its `created_at`: a takeover moves it, so the
+first claimant, if it was only slow to take its lock, finds the claim no longer its own and
+answers 409 without running the view, and its release cannot delete the new claim. SQLite has no
+row locks (and one writer at a time): there a claim is taken over once it is `STALE_AFTER` old.
 Order on a view: `@blp.route` / `@require_roles` / `@idempotent` / `@blp.arguments`.
 """
 
@@ -25,7 +34,7 @@ from typing import Any
 
 from flask import Response, current_app, request
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..errors import ApiError, invalid
 from ..extensions import db
@@ -93,8 +102,21 @@ def _replay(record: IdempotencyRecord) -> Response:
     return response
 
 
-def _claim(scope: str, key: str, digest: str) -> int | Response:
-    """Insert the record (committed at once) or answer from the one already there."""
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a NOWAIT lock that someone holds
+
+
+def _in_progress() -> ApiError:
+    return ApiError(
+        409,
+        "idempotency_in_progress",
+        "相同请求正在处理中,请稍后重试 / The same request is still in progress, retry later",
+        headers={"Retry-After": "2"},
+    )
+
+
+def _claim(scope: str, key: str, digest: str) -> tuple[int, datetime] | Response:
+    """Insert the record (committed at once) or answer from the one already there. A claim is
+    (record id, its created_at): the token that tells this claim from a later takeover."""
     for _attempt in range(3):
         try:
             return commit_step(lambda: _insert(scope, key, digest))
@@ -115,43 +137,77 @@ def _claim(scope: str, key: str, digest: str) -> int | Response:
             )
         if found.status_code is not None:
             return _replay(found)
-        if commit_step(partial(_take_over_stale, found.id, utcnow())):
-            return found.id
-        raise ApiError(
-            409,
-            "idempotency_in_progress",
-            "相同请求正在处理中,请稍后重试 / The same request is still in progress, retry later",
-            headers={"Retry-After": "2"},
-        )
-    raise ApiError(409, "idempotency_in_progress", "请稍后重试 / Retry later")
+        now = utcnow()
+        try:
+            if commit_step(partial(_take_over, found.id, now)):
+                return found.id, now
+        except OperationalError as exc:
+            if _sqlstate(exc) != LOCK_NOT_AVAILABLE:
+                raise
+        raise _in_progress()  # its claimant is at work (or, on SQLite, not yet stale)
+    raise _in_progress()
 
 
-def _insert(scope: str, key: str, digest: str) -> int:
+def _insert(scope: str, key: str, digest: str) -> tuple[int, datetime]:
     record = IdempotencyRecord(scope=scope, key=key, request_hash=digest)
     db.session.add(record)
     db.session.flush()
-    return record.id
+    return record.id, record.created_at
 
 
-def _take_over_stale(record_id: int, now: datetime) -> bool:
-    """Atomic: only one retry can move an abandoned claim's clock forward and own it."""
-    result = db.session.execute(
-        update(IdempotencyRecord)
-        .where(
-            IdempotencyRecord.id == record_id,
-            IdempotencyRecord.status_code.is_(None),
-            IdempotencyRecord.created_at < now - STALE_AFTER,
-        )
-        .values(created_at=now)
-    )
+def _row_locks() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _sqlstate(exc: OperationalError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
+def _take_over(record_id: int, now: datetime) -> bool:
+    """Own an unanswered claim whose claimant is gone (see module doc). Atomic either way: on
+    PostgreSQL the row lock, taken NOWAIT (a claimant at work holds it: OperationalError
+    55P03), then moving created_at; on SQLite one UPDATE of a claim older than STALE_AFTER."""
+    unanswered = (IdempotencyRecord.id == record_id, IdempotencyRecord.status_code.is_(None))
+    if _row_locks():
+        held = db.session.execute(
+            select(IdempotencyRecord.id).where(*unanswered).with_for_update(nowait=True)
+        ).first()
+        if held is None:  # answered or released meanwhile: the client's next retry sees which
+            return False
+    else:
+        unanswered += (IdempotencyRecord.created_at < now - STALE_AFTER,)
+    result = db.session.execute(update(IdempotencyRecord).where(*unanswered).values(created_at=now))
     return result.rowcount == 1
 
 
-def _release(record_id: int) -> None:
-    """Forget an unanswered claim (runs after the request's work was rolled back)."""
+def _hold(record_id: int, token: datetime) -> None:
+    """Start the view's transaction with the claim's row lock (PostgreSQL), held until the
+    request owner commits or rolls back, or the connection dies with its process; 409 when a
+    retry took the claim over before this request got to it."""
+    if not _row_locks():
+        return
+    try:
+        held = db.session.execute(
+            select(IdempotencyRecord.id)
+            .where(IdempotencyRecord.id == record_id, IdempotencyRecord.created_at == token)
+            .with_for_update(nowait=True)
+        ).first()
+    except OperationalError as exc:
+        if _sqlstate(exc) != LOCK_NOT_AVAILABLE:
+            raise
+        held = None  # a retry holds it: it took the claim over
+    if held is None:
+        raise _in_progress()
+
+
+def _release(record_id: int, token: datetime) -> None:
+    """Forget an unanswered claim (runs after the request's work was rolled back), only while
+    it is still this request's: a takeover's claim is someone else's."""
     db.session.execute(
         delete(IdempotencyRecord).where(
-            IdempotencyRecord.id == record_id, IdempotencyRecord.status_code.is_(None)
+            IdempotencyRecord.id == record_id,
+            IdempotencyRecord.status_code.is_(None),
+            IdempotencyRecord.created_at == token,
         )
     )
 
@@ -183,10 +239,12 @@ def idempotent(view: Callable) -> Callable:
         claimed = _claim(_scope(), key, request_digest())
         if isinstance(claimed, Response):
             return claimed
-        on_rollback(lambda: _release(claimed))
+        record_id, token = claimed
+        on_rollback(lambda: _release(record_id, token))
+        _hold(record_id, token)
         response = current_app.make_response(view(*args, **kwargs))
         if response.status_code < 400:  # otherwise the owner rolls back and the key is released
-            _store(claimed, response)
+            _store(record_id, response)
         return response
 
     wrapped.idempotent = True

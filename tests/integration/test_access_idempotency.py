@@ -15,10 +15,18 @@ from sqlalchemy import func, select, update
 from werkzeug.serving import make_server
 
 from inspector.access.auth import require_roles
-from inspector.access.idempotency import idempotent, purge_idempotency_records, request_digest
+from inspector.access.idempotency import (
+    _claim,
+    _hold,
+    _release,
+    idempotent,
+    purge_idempotency_records,
+    request_digest,
+)
 from inspector.access.models import Account, IdempotencyRecord
 from inspector.access.roles import ADMIN
 from inspector.access.service import create_account
+from inspector.errors import ApiError
 from inspector.extensions import db
 from inspector.org.models import Unit
 from inspector.org.service import unit_json, upsert_unit
@@ -93,32 +101,88 @@ def test_no_key_no_record_and_bad_key_refused(demo_app):
         assert response.status_code == 422, key
 
 
-def test_in_progress_is_409_until_stale(demo_app):
+def test_in_progress_is_409_until_its_claimant_is_gone(demo_app):
+    """Another process claimed the key and is still at work: a retry is told so (409). Once that
+    process is gone (its work rolled back), a retry runs the request. On PostgreSQL a process at
+    work holds the record's row lock, and a dead one's connection drops it: the retry knows at
+    once. SQLite has no row locks: there the claim must be STALE_AFTER (10 minutes) old."""
     client = demo_app.test_client()
     key = _key()
     headers = dict(auth(client, "admin"), **{"Idempotency-Key": key})
+    postgres = demo_app.config["TEST_BACKEND"] == "postgresql"
     with demo_app.test_request_context("/api/v1/units", method="POST", json=UNIT):
         digest = request_digest()
-    with demo_app.app_context():  # another process claimed the key and is still working
+    with demo_app.app_context():  # the other process: its claim committed, its view running
         admin = db.session.scalar(select(Account).where(Account.username == "admin"))
-        db.session.add(
-            IdempotencyRecord(scope=f"a{admin.id}:units.create_unit", key=key, request_hash=digest)
+        record = IdempotencyRecord(
+            scope=f"a{admin.id}:units.create_unit", key=key, request_hash=digest
         )
+        db.session.add(record)
         db.session.commit()
-    busy = client.post("/api/v1/units", json=UNIT, headers=headers)
-    assert busy.status_code == 409
-    assert busy.get_json()["error"]["code"] == "idempotency_in_progress"
-    assert busy.headers["Retry-After"]
-    assert _count(demo_app, Unit, Unit.code == "idem1") == 0
-    with demo_app.app_context():  # the first process died: its claim goes stale
-        db.session.execute(
-            update(IdempotencyRecord).values(created_at=utcnow() - timedelta(minutes=11))
-        )
-        db.session.commit()
+        record_id = record.id
+        at_work = db.engine.connect()  # what its view's transaction holds
+        if postgres:
+            at_work.execute(
+                select(IdempotencyRecord.id)
+                .where(IdempotencyRecord.id == record_id)
+                .with_for_update()
+            )
+    try:
+        for _ in range(2):
+            busy = client.post("/api/v1/units", json=UNIT, headers=headers)
+            assert busy.status_code == 409
+            assert busy.get_json()["error"]["code"] == "idempotency_in_progress"
+            assert busy.headers["Retry-After"]
+        assert _count(demo_app, Unit, Unit.code == "idem1") == 0
+        assert _count(demo_app, IdempotencyRecord, IdempotencyRecord.id == record_id) == 1
+    finally:
+        at_work.close()  # the process dies: its connection, transaction and row lock go with it
+    if not postgres:
+        with demo_app.app_context():  # SQLite cannot tell: only the claim's age can
+            young = client.post("/api/v1/units", json=UNIT, headers=headers)
+            assert young.status_code == 409
+            db.session.execute(
+                update(IdempotencyRecord).values(created_at=utcnow() - timedelta(minutes=11))
+            )
+            db.session.commit()
     taken = client.post("/api/v1/units", json=UNIT, headers=headers)
     assert taken.status_code == 201 and "Idempotent-Replayed" not in taken.headers
+    assert _count(demo_app, Unit, Unit.code == "idem1") == 1
     again = client.post("/api/v1/units", json=UNIT, headers=headers)
     assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == taken.get_json()
+    assert _count(demo_app, Unit, Unit.code == "idem1") == 1
+
+
+def test_a_claim_taken_over_is_no_longer_the_slow_claimants(demo_app):
+    """The narrow case of a takeover on PostgreSQL: the first request committed its claim but
+    had not yet taken the row lock when a retry, finding the lock free, took the claim over.
+    The first one must then not run the view (409), and its release must not delete the
+    retry's claim: otherwise the retry's answer could not be stored and a third copy would run
+    the request again."""
+    if demo_app.config["TEST_BACKEND"] != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite takes over by age only (test above)")
+    scope, key = "a1:units.create_unit", _key()
+    with demo_app.app_context():
+        first = _claim(scope, key, "d" * 64)
+        db.session.remove()
+    with demo_app.app_context():
+        second = _claim(scope, key, "d" * 64)
+        db.session.remove()
+    assert second[0] == first[0] and second[1] != first[1]  # the same record, a new owner
+    with demo_app.app_context():
+        with pytest.raises(ApiError) as late:
+            _hold(*first)
+        assert (late.value.status, late.value.code) == (409, "idempotency_in_progress")
+        db.session.rollback()
+        _release(*first)  # what the first request's rollback runs
+        db.session.commit()
+        _hold(*second)  # the retry's own claim: it gets the lock and runs
+        # A third copy meanwhile (its own app context: another session and connection).
+        with pytest.raises(ApiError, match="in progress"), demo_app.app_context():
+            _claim(scope, key, "d" * 64)
+        db.session.rollback()
+    assert _count(demo_app, IdempotencyRecord, IdempotencyRecord.key == key) == 1
 
 
 def test_old_answers_are_purged(demo_app):
