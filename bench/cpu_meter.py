@@ -68,44 +68,34 @@ def machine_busy_seconds() -> float:
     return (sum(fields[:8]) - idle) / TICK
 
 
-class PostgresBackends:
-    """Samples the CPU time of the backends serving one database on a shared server."""
+class Sightings:
+    """CPU seconds of processes sampled every `every` seconds in a thread, each counted until its
+    last sighting: one that exits or is killed between two marks keeps what it had used.
+    Subclasses say what to look at (`look`: key -> CPU seconds now)."""
 
-    def __init__(self, admin_url: str, database: str, every: float = 0.2) -> None:
-        self.admin_url, self.database, self.every = admin_url, database, every
-        self.last: dict[int, float] = {}  # pid -> CPU seconds at its last sighting
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self.last: dict[int, float] = {}  # key -> CPU seconds at its last sighting
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def look(self) -> dict[int, float]:
+        raise NotImplementedError
 
     def start(self) -> None:
         self._thread.start()
 
     def _loop(self) -> None:
-        import psycopg
-
-        with psycopg.connect(self.admin_url, autocommit=True) as admin:
-            while not self._stop.is_set():
-                with suppress(Exception):
-                    pids = [
-                        row[0]
-                        for row in admin.execute(
-                            "SELECT pid FROM pg_stat_activity WHERE datname = %s",
-                            (self.database,),
-                        )
-                    ]
-                    self._sample(pids)
-                self._stop.wait(self.every)
-
-    def _sample(self, pids: list[int]) -> None:
-        with self._lock:
-            for pid in pids:
-                found = _stat(pid)
-                if found is not None:
-                    self.last[pid] = found[1]
+        while not self._stop.is_set():
+            with suppress(Exception):  # a database or cluster briefly down: look again later
+                found = self.look()
+                with self._lock:
+                    self.last.update(found)
+            self._stop.wait(self.every)
 
     def seconds(self) -> float:
-        """CPU seconds of every backend seen so far (a new backend starts from zero)."""
+        """CPU seconds of everything seen so far (a new process starts from zero)."""
         with self._lock:
             return sum(self.last.values())
 
@@ -114,30 +104,52 @@ class PostgresBackends:
         self._thread.join(5)
 
 
-class ClusterTree(PostgresBackends):
-    """A whole PostgreSQL cluster of our own (the fault run): its postmaster's process tree,
-    sampled like the backends above. A crash-restart brings a new postmaster: the old tree is
-    counted until its last sighting, the new one from zero (a tree read only at the marks lost
-    the old one's CPU and could come out negative)."""
+class PostgresBackends(Sightings):
+    """The backends serving one database on a shared server, by pid."""
+
+    def __init__(self, admin_url: str, database: str, every: float = 0.2) -> None:
+        super().__init__(every)
+        self.admin_url, self.database = admin_url, database
+        self._admin = None  # opened by the sampling thread, the only one to use it
+
+    def look(self) -> dict[int, float]:
+        import psycopg
+
+        if self._admin is None:
+            self._admin = psycopg.connect(self.admin_url, autocommit=True)
+        rows = self._admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.database,)
+        )
+        found = {row[0]: _stat(row[0]) for row in rows}
+        return {pid: stat[1] for pid, stat in found.items() if stat is not None}
+
+    def stop(self) -> None:
+        super().stop()
+        if self._admin is not None:
+            self._admin.close()
+
+
+class ClusterTree(Sightings):
+    """A whole PostgreSQL cluster of our own (the fault run): its postmaster's process tree, by
+    postmaster pid. A crash-restart brings a new postmaster: the old tree is counted until its
+    last sighting, the new one from zero (a tree read only at the marks lost the old one's CPU
+    and could come out negative)."""
 
     def __init__(self, data_dir: Path, every: float = 0.5) -> None:
-        super().__init__("", "", every)
+        super().__init__(every)
         self.pid_file = data_dir / "postmaster.pid"
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            with suppress(OSError, ValueError, IndexError):  # down or starting: no postmaster
-                root = int(self.pid_file.read_text().split()[0])
-                seconds = tree_seconds(root)
-                with self._lock:
-                    self.last[root] = max(seconds, self.last.get(root, 0.0))
-            self._stop.wait(self.every)
+    def look(self) -> dict[int, float]:
+        root = int(self.pid_file.read_text().split()[0])  # down or starting: no file, skipped
+        with self._lock:  # a child reaped between two reads of the table: never count less
+            before = self.last.get(root, 0.0)
+        return {root: max(tree_seconds(root), before)}
 
 
 class CpuMeter:
     """Marks (name -> CPU seconds per group) taken at chosen moments of the run."""
 
-    def __init__(self, trees: dict[str, int], backends: PostgresBackends | None) -> None:
+    def __init__(self, trees: dict[str, int], backends: Sightings | None) -> None:
         self.trees, self.backends = trees, backends
         self.marks: dict[str, dict[str, float]] = {}
 

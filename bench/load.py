@@ -7,9 +7,9 @@
 Starts on this machine, loopback only: a fresh PostgreSQL database (on `--pg`; with `--faults`
 a throwaway cluster of its own, initdb in a temp dir on a free port, because the fault run
 restarts it), a Redis of its own (redis-server on a free port, no persistence), gunicorn with
-deploy/gunicorn.conf.py (`wsgi:app`, preload, gthread), the RQ workers (`flask jobs worker --simple
---processes auto`, as the systemd unit),
-local media in a temp dir. Loads the demo county, then:
+deploy/gunicorn.conf.py (`wsgi:app`, preload, gthread), the RQ workers (`flask jobs worker
+--simple --processes auto`, as the systemd unit), local media in a temp dir. Loads the demo
+county, then:
 
 1. baseline: every client process hammers `GET /healthz` for `--baseline-seconds`;
 2. the mix, for `--seconds`: each client process loops over photo reports (60 %: a grid worker's
