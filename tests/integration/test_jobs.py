@@ -240,9 +240,12 @@ def test_worker_processes_drain_the_queue_and_stop_warm(app_factory, tmp_path: P
             start_new_session=True,
         )
     try:
-        workers = _until(
-            lambda: Worker.all(queue=jobs) if len(Worker.all(queue=jobs)) == 2 else None
-        )
+
+        def two_workers() -> list | None:
+            found = Worker.all(queue=jobs)
+            return found if len(found) == 2 else None
+
+        workers = _until(two_workers)
         pids = {w.pid for w in workers}
         assert len(pids) == 2 and pool.pid not in pids  # two forked processes, not the command
         for step, grid in enumerate(("001", "007", "013")):  # three pictures: six derivatives

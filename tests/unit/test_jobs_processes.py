@@ -16,8 +16,14 @@ def test_a_number_is_taken_as_given() -> None:
 
 
 def test_auto_is_one_per_core_this_process_may_use() -> None:
-    assert process_count("auto") == len(os.sched_getaffinity(0))
-    assert process_count("AUTO") == len(os.sched_getaffinity(0))
+    allowed = os.sched_getaffinity(0)
+    assert process_count("auto") == len(allowed)
+    assert process_count("AUTO") == len(allowed)
+    try:  # pinned to one core (taskset, a cgroup's cpuset): one process, whatever the host has
+        os.sched_setaffinity(0, {min(allowed)})
+        assert process_count("auto") == 1
+    finally:
+        os.sched_setaffinity(0, allowed)
 
 
 @pytest.mark.parametrize("text", ["0", "-1", "257", "two", "", "1.5"])
